@@ -1,0 +1,3 @@
+from lms_rt.cli import main
+
+main()

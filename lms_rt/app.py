@@ -1,0 +1,76 @@
+"""``create_app(settings)``: the only way the web application is built."""
+
+from __future__ import annotations
+
+import aiohttp_cors
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+from swagger_ui_bundle import swagger_ui_path
+
+import lms_rt
+from lms_rt import keys
+from lms_rt.config import Settings
+from lms_rt.http import headers, middlewares
+from lms_rt.http.openapi import ApiRegistry, ApiRoutes
+from lms_rt.metrics import Metrics
+from lms_rt.paths import STATIC_DIR, TEMPLATES_DIR
+from lms_rt.resources import CLEANUP_CONTEXTS
+from lms_rt.system import pages
+from lms_rt.system import views as system_views
+
+
+def api_tables() -> list[ApiRoutes]:
+    """Every domain's ``/api/v1`` route table, in the order they appear in the docs."""
+    return [system_views.api]
+
+
+def create_app(settings: Settings) -> web.Application:
+    app = web.Application(
+        client_max_size=settings.max_body_bytes,
+        middlewares=[
+            middlewares.request_context,
+            middlewares.render_errors,
+            middlewares.rate_limit(settings.trusted_proxies),
+        ],
+    )
+    app[keys.SETTINGS] = settings
+    app[keys.METRICS] = Metrics()
+    app.cleanup_ctx.extend(CLEANUP_CONTEXTS)
+    app.on_response_prepare.append(headers.add_security_headers)
+
+    aiohttp_jinja2.setup(
+        app,
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=jinja2.select_autoescape(default=True),
+    )
+
+    registry = ApiRegistry(title="lms_rt API", version=lms_rt.__version__)
+    for table in api_tables():
+        registry.include(table)
+    app[keys.API] = registry
+    registry.mount(app)
+
+    app.router.add_routes(system_views.routes)
+    app.router.add_routes(pages.routes)
+    app.router.add_static("/static/", STATIC_DIR, name="static")
+    app.router.add_static("/api/docs/assets/", swagger_ui_path, name="swagger_ui")
+    _enable_cors(app, settings.cors_origins)
+    return app
+
+
+def _enable_cors(app: web.Application, origins: list[str]) -> None:
+    """Cross-origin access to the API for the configured origins only."""
+    if not origins:
+        return
+    options = aiohttp_cors.ResourceOptions(
+        allow_credentials=True,
+        expose_headers=("X-Request-ID", "Retry-After"),
+        allow_headers=("Authorization", "Content-Type", "X-Request-ID", "X-CSRF-Token"),
+        allow_methods=("GET", "POST", "PUT", "PATCH", "DELETE"),
+        max_age=600,
+    )
+    cors = aiohttp_cors.setup(app, defaults={origin: options for origin in origins})
+    for route in list(app.router.routes()):
+        if route.resource is not None and route.resource.canonical.startswith("/api/v1"):
+            cors.add(route)

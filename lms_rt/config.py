@@ -1,0 +1,150 @@
+"""Settings from the environment (prefix ``LMS_``) and the Tortoise ORM configuration.
+
+The embedded default needs no settings at all: SQLite under ``./var``, in-process bus and jobs,
+local file storage and an outbox folder for mail. Setting ``LMS_DATABASE_URL`` to a
+``postgres://`` URL and ``LMS_REDIS_URL`` switches to services mode.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_SECRET_KEY = "insecure-development-key-change-me"
+MIN_SECRET_KEY_BYTES = 32
+
+MODEL_MODULES: list[str] = [
+    "aerich.models",
+]
+
+
+class ConfigurationError(RuntimeError):
+    """The settings cannot be used as given; the message says why."""
+
+
+def _split_csv(value: Any) -> Any:
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LMS_", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    host: str = "127.0.0.1"
+    port: int = 8080
+    base_url: str = "http://127.0.0.1:8080"
+    secret_key: str = DEFAULT_SECRET_KEY
+
+    data_dir: Path = Path("var")
+    database_url: str = ""
+    redis_url: str = ""
+    db_pool_max: int = 10
+
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    max_body_bytes: int = 1024 * 1024
+    rate_limit: str = "300/minute"
+
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    mail_from: str = "lms_rt <no-reply@lms.local>"
+
+    job_timeout_seconds: int = 60
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    @field_validator("cors_origins", "trusted_proxies", mode="before")
+    @classmethod
+    def _csv(cls, value: Any) -> Any:
+        return _split_csv(value)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for item in value:
+            ipaddress.ip_network(item, strict=False)
+        return value
+
+    @model_validator(mode="after")
+    def _production_secret(self) -> Settings:
+        if self.env == "production":
+            if self.secret_key == DEFAULT_SECRET_KEY:
+                raise ConfigurationError(
+                    "LMS_SECRET_KEY is the built-in development key; set a random secret of "
+                    f"at least {MIN_SECRET_KEY_BYTES} bytes before running in production"
+                )
+            if len(self.secret_key.encode()) < MIN_SECRET_KEY_BYTES:
+                raise ConfigurationError(
+                    f"LMS_SECRET_KEY is {len(self.secret_key.encode())} bytes; production needs "
+                    f"at least {MIN_SECRET_KEY_BYTES} bytes of secret"
+                )
+        return self
+
+    @property
+    def embedded(self) -> bool:
+        """True when running on the embedded default (no PostgreSQL, no Redis)."""
+        return not self.redis_url
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite://{self.data_dir / 'lms.sqlite3'}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.effective_database_url.startswith("sqlite")
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.data_dir / "outbox"
+
+    @property
+    def files_dir(self) -> Path:
+        return self.data_dir / "files"
+
+
+def tortoise_config(settings: Settings) -> dict[str, Any]:
+    url = settings.effective_database_url
+    connection: str | dict[str, Any] = url
+    if url.startswith(("postgres://", "postgresql://")):
+        connection = {
+            "engine": "tortoise.backends.asyncpg",
+            "credentials": _postgres_credentials(url, settings.db_pool_max),
+        }
+    return {
+        "connections": {"default": connection},
+        "apps": {"models": {"models": MODEL_MODULES, "default_connection": "default"}},
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def _postgres_credentials(url: str, pool_max: int) -> dict[str, Any]:
+    from tortoise.backends.base.config_generator import expand_db_url
+
+    credentials: dict[str, Any] = expand_db_url(url)["credentials"]
+    credentials["maxsize"] = pool_max
+    credentials["minsize"] = 1
+    return credentials
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read settings from the environment; keyword arguments win over it."""
+    try:
+        return Settings(**overrides)
+    except ConfigurationError:
+        raise
+    except ValueError as exc:
+        raise ConfigurationError(str(exc)) from exc
+
+
+# aerich reads this module attribute (see [tool.tortoise] in pyproject.toml).
+TORTOISE_ORM: dict[str, Any] = tortoise_config(Settings())

@@ -1,0 +1,1 @@
+"""File storage (local disk or S3) and, later, the files API."""

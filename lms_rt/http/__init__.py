@@ -1,0 +1,1 @@
+"""Shared HTTP plumbing: middlewares, request parsing, pagination and the OpenAPI registry."""

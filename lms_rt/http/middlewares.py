@@ -1,0 +1,116 @@
+"""Middlewares, outermost first: request id and access log, errors, rate limit."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+import uuid
+
+import orjson
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from lms_rt import keys
+from lms_rt.errors import LmsError, RateLimited, error_for_status
+from lms_rt.http.client_ip import client_ip, parse_networks
+from lms_rt.logs import request_id_var
+
+access_log = logging.getLogger("lms_rt.access")
+error_log = logging.getLogger("lms_rt.errors")
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+# Probes and scrapes are not throttled: a load balancer polling /ready must never see 429.
+_UNLIMITED_PATHS = frozenset({"/health", "/ready", "/metrics"})
+
+
+def _route_label(request: web.Request) -> str:
+    info = request.match_info
+    route = getattr(info, "route", None)
+    resource = getattr(route, "resource", None)
+    return resource.canonical if resource is not None else "unmatched"
+
+
+@web.middleware
+async def request_context(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Assigns the request id, then logs one JSON access line and records metrics."""
+    incoming = request.headers.get(REQUEST_ID_HEADER, "")
+    request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    token = request_id_var.set(request_id)
+    started = time.perf_counter()
+    status = 500
+    try:
+        response = await handler(request)
+        status = response.status
+        if not response.prepared:
+            response.headers[REQUEST_ID_HEADER] = request_id
+        return response
+    finally:
+        elapsed = time.perf_counter() - started
+        route = _route_label(request)
+        metrics = request.app[keys.METRICS]
+        metrics.http_requests.labels(request.method, route, str(status)).inc()
+        metrics.http_latency.labels(request.method, route).observe(elapsed)
+        access_log.info(
+            "request",
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "route": route,
+                "status": status,
+                "duration_ms": round(elapsed * 1000, 2),
+                "remote": request.remote,
+            },
+        )
+        request_id_var.reset(token)
+
+
+def error_response(error: LmsError) -> web.Response:
+    response = web.Response(
+        body=orjson.dumps(error.body()), status=error.status, content_type="application/json"
+    )
+    response.headers.update(error.headers)
+    return response
+
+
+@web.middleware
+async def render_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Every 4xx and 5xx leaves as ``{"error": {...}}``; a 500 reveals nothing internal."""
+    try:
+        return await handler(request)
+    except LmsError as exc:
+        if exc.status >= 500:
+            error_log.error("service error: %s", exc.message, exc_info=exc)
+        return error_response(exc)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        error = error_for_status(exc.status, exc.reason)
+        response = error_response(error)
+        for header in ("Allow", "Retry-After"):
+            if header in exc.headers:
+                response.headers[header] = exc.headers[header]
+        return response
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        error_log.exception("unhandled error on %s %s", request.method, request.path)
+        return error_response(LmsError())
+
+
+def rate_limit(trusted_proxies: list[str]) -> web.middlewares.Middleware:
+    """Per-client-IP limit on every request except probes, scrapes and static files."""
+    trusted = parse_networks(trusted_proxies)
+
+    @web.middleware
+    async def limit(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if request.path in _UNLIMITED_PATHS or request.path.startswith("/static/"):
+            return await handler(request)
+        retry_after = await request.app[keys.RATE_LIMITER].hit(client_ip(request, trusted))
+        if retry_after is not None:
+            raise RateLimited("Too many requests; slow down", retry_after=retry_after)
+        return await handler(request)
+
+    return limit

@@ -1,0 +1,319 @@
+"""API route tables that double as the OpenAPI 3.1 document.
+
+Every ``/api/v1`` operation is declared through :class:`ApiRoutes`, which records its request
+and response models; the same models validate the request, serialise the response and produce
+the schema, so a route cannot exist without appearing in ``/api/v1/openapi.json``.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import re
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import orjson
+from aiohttp import web
+from pydantic import BaseModel, TypeAdapter
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
+
+from lms_rt.http.parsing import parse_form, parse_json, parse_query
+
+API_PREFIX = "/api/v1"
+Handler = Callable[..., Awaitable[Any]]
+_PATH_PARAM = re.compile(r"\{([^}:]+)(?::[^}]+)?\}")
+
+
+class ErrorInfo(BaseModel):
+    code: str
+    message: str
+    details: list[dict[str, Any]] = []
+
+
+class ErrorBody(BaseModel):
+    """The one error shape of every 4xx and 5xx response."""
+
+    error: ErrorInfo
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str
+    handler: Handler
+    summary: str
+    tag: str
+    status: int
+    body: type[BaseModel] | None
+    body_kind: Literal["json", "form"]
+    query: type[BaseModel] | None
+    response: Any
+    auth: bool
+    errors: tuple[int, ...]
+    description: str | None = None
+
+    @property
+    def full_path(self) -> str:
+        return API_PREFIX + self.path
+
+    @property
+    def operation_id(self) -> str:
+        return f"{self.tag}_{self.handler.__name__}"
+
+
+def json_response(data: Any, *, status: int = 200, response_type: Any = None) -> web.Response:
+    """Serialise through the declared response type, so the schema and the payload agree."""
+    if response_type is not None and not isinstance(data, BaseModel):
+        data = TypeAdapter(response_type).dump_python(data, mode="json")
+    elif isinstance(data, BaseModel):
+        data = data.model_dump(mode="json")
+    return web.Response(
+        body=orjson.dumps(data), status=status, content_type="application/json"
+    )
+
+
+@dataclass
+class ApiRoutes:
+    """A route table for one domain (its OpenAPI tag)."""
+
+    tag: str
+    operations: list[Operation] = field(default_factory=list)
+
+    def route(
+        self,
+        method: str,
+        path: str,
+        *,
+        summary: str,
+        body: type[BaseModel] | None = None,
+        form: type[BaseModel] | None = None,
+        query: type[BaseModel] | None = None,
+        response: Any = None,
+        status: int = 200,
+        auth: bool = False,
+        errors: Iterable[int] = (),
+    ) -> Callable[[Handler], Handler]:
+        """Declare an operation. The handler receives ``body=`` and ``query=`` models when
+        declared and may return a model (serialised as ``response``) or any aiohttp response."""
+
+        def decorate(handler: Handler) -> Handler:
+            op = Operation(
+                method=method.upper(),
+                path=path,
+                handler=_wrap(handler, body or form, "form" if form else "json", query, response,
+                              status),
+                summary=summary,
+                tag=self.tag,
+                status=status,
+                body=body or form,
+                body_kind="form" if form else "json",
+                query=query,
+                response=response,
+                auth=auth,
+                errors=tuple(errors),
+                description=inspect.getdoc(handler),
+            )
+            self.operations.append(op)
+            return handler
+
+        return decorate
+
+    def get(self, path: str, **kwargs: Any) -> Callable[[Handler], Handler]:
+        return self.route("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> Callable[[Handler], Handler]:
+        return self.route("POST", path, **kwargs)
+
+    def put(self, path: str, **kwargs: Any) -> Callable[[Handler], Handler]:
+        return self.route("PUT", path, **kwargs)
+
+    def patch(self, path: str, **kwargs: Any) -> Callable[[Handler], Handler]:
+        return self.route("PATCH", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> Callable[[Handler], Handler]:
+        return self.route("DELETE", path, **kwargs)
+
+
+def _wrap(
+    handler: Handler,
+    body: type[BaseModel] | None,
+    body_kind: str,
+    query: type[BaseModel] | None,
+    response: Any,
+    status: int,
+) -> Handler:
+    @functools.wraps(handler)
+    async def endpoint(request: web.Request) -> web.StreamResponse:
+        kwargs: dict[str, Any] = {}
+        if query is not None:
+            kwargs["query"] = parse_query(request, query)
+        if body is not None:
+            parse = parse_form if body_kind == "form" else parse_json
+            kwargs["body"] = await parse(request, body)
+        result = await handler(request, **kwargs)
+        if isinstance(result, web.StreamResponse):
+            return result
+        if status == 204:
+            return web.Response(status=204)
+        return json_response(result, status=status, response_type=response)
+
+    return endpoint
+
+
+class ApiRegistry:
+    """All route tables of the app; mounts them and renders the OpenAPI document."""
+
+    def __init__(self, title: str, version: str) -> None:
+        self.title = title
+        self.version = version
+        self.tables: list[ApiRoutes] = []
+        self._document: dict[str, Any] | None = None
+
+    def include(self, table: ApiRoutes) -> None:
+        self.tables.append(table)
+        self._document = None
+
+    @property
+    def operations(self) -> list[Operation]:
+        return [op for table in self.tables for op in table.operations]
+
+    def mount(self, app: web.Application) -> None:
+        for op in self.operations:
+            app.router.add_route(op.method, op.full_path, op.handler, name=op.operation_id)
+
+    def document(self) -> dict[str, Any]:
+        if self._document is None:
+            self._document = self._build()
+        return self._document
+
+    def _build(self) -> dict[str, Any]:
+        models: list[tuple[Any, JsonSchemaMode]] = [(ErrorBody, "serialization")]
+        for op in self.operations:
+            if op.body is not None:
+                models.append((op.body, "validation"))
+            if isinstance(op.response, type) and issubclass(op.response, BaseModel):
+                models.append((op.response, "serialization"))
+        refs, defs = models_json_schema(
+            list(dict.fromkeys(models)), ref_template="#/components/schemas/{model}"
+        )
+        schemas: dict[str, Any] = dict(defs.get("$defs", {}))
+        paths: dict[str, dict[str, Any]] = {}
+        for op in self.operations:
+            path = _PATH_PARAM.sub(r"{\1}", op.full_path)
+            paths.setdefault(path, {})[op.method.lower()] = self._operation(op, refs, schemas)
+        return {
+            "openapi": "3.1.0",
+            "info": {"title": self.title, "version": self.version},
+            "servers": [{"url": "/"}],
+            "paths": paths,
+            "components": {
+                "schemas": schemas,
+                "securitySchemes": {
+                    "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+                    "oauth2": {
+                        "type": "oauth2",
+                        "flows": {"password": {"tokenUrl": f"{API_PREFIX}/auth/token"}},
+                    },
+                },
+            },
+        }
+
+    def _operation(
+        self,
+        op: Operation,
+        refs: dict[tuple[Any, JsonSchemaMode], dict[str, Any]],
+        schemas: dict[str, Any],
+    ) -> dict[str, Any]:
+        spec: dict[str, Any] = {
+            "operationId": op.operation_id,
+            "summary": op.summary,
+            "tags": [op.tag],
+            "responses": {},
+        }
+        if op.description:
+            spec["description"] = op.description
+        parameters = [
+            {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+            for name in _PATH_PARAM.findall(op.path)
+        ]
+        if op.query is not None:
+            parameters.extend(_query_parameters(op.query, schemas))
+        if parameters:
+            spec["parameters"] = parameters
+        if op.body is not None:
+            media = "application/json" if op.body_kind == "json" else (
+                "application/x-www-form-urlencoded"
+            )
+            spec["requestBody"] = {
+                "required": True,
+                "content": {media: {"schema": refs[(op.body, "validation")]}},
+            }
+        spec["responses"][str(op.status)] = _success_response(op, refs, schemas)
+        error_ref = refs[(ErrorBody, "serialization")]
+        statuses = set(op.errors) | {500}
+        if op.body is not None:
+            statuses |= {400, 413, 415, 422}
+        if op.query is not None:
+            statuses.add(422)
+        if op.auth:
+            statuses.add(401)
+            spec["security"] = [{"bearerAuth": []}, {"oauth2": []}]
+        statuses.add(429)
+        for status in sorted(statuses):
+            spec["responses"][str(status)] = {
+                "description": _REASONS.get(status, "Error"),
+                "content": {"application/json": {"schema": error_ref}},
+            }
+        return spec
+
+
+def _success_response(
+    op: Operation,
+    refs: dict[tuple[Any, JsonSchemaMode], dict[str, Any]],
+    schemas: dict[str, Any],
+) -> dict[str, Any]:
+    if op.status == 204 or op.response is None:
+        return {"description": "No content" if op.status == 204 else "Success"}
+    if (op.response, "serialization") in refs:
+        schema = refs[(op.response, "serialization")]
+    else:
+        adapter_schema = TypeAdapter(op.response).json_schema(
+            mode="serialization", ref_template="#/components/schemas/{model}"
+        )
+        schemas.update(adapter_schema.pop("$defs", {}))
+        schema = adapter_schema
+    return {"description": "Success", "content": {"application/json": {"schema": schema}}}
+
+
+def _query_parameters(model: type[BaseModel], schemas: dict[str, Any]) -> list[dict[str, Any]]:
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas.update(schema.pop("$defs", {}))
+    required = set(schema.get("required", []))
+    return [
+        {
+            "name": field_info.alias or name,
+            "in": "query",
+            "required": (field_info.alias or name) in required,
+            "schema": schema["properties"][field_info.alias or name],
+        }
+        for name, field_info in model.model_fields.items()
+    ]
+
+
+_REASONS = {
+    400: "Malformed request",
+    401: "Missing or invalid credentials",
+    402: "Payment required",
+    403: "Forbidden",
+    404: "Not found",
+    409: "Conflict",
+    410: "Gone",
+    413: "Body too large",
+    415: "Unsupported media type",
+    422: "Validation failed",
+    429: "Rate limited",
+    500: "Internal error",
+    503: "Unavailable",
+}

@@ -1,0 +1,64 @@
+"""Turning request bodies, forms and query strings into validated pydantic models."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import orjson
+from aiohttp import web
+from pydantic import BaseModel, ValidationError
+
+from lms_rt.errors import BadRequest, Invalid, UnsupportedMedia
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validation_details(exc: ValidationError) -> list[dict[str, Any]]:
+    """One entry per bad field: where it is, what is wrong, and the pydantic error type."""
+    return [
+        {
+            "field": ".".join(str(part) for part in error["loc"]) or "body",
+            "message": error["msg"],
+            "type": error["type"],
+        }
+        for error in exc.errors(include_url=False, include_input=False, include_context=False)
+    ]
+
+
+def validate(model: type[M], data: Any) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise Invalid("Request validation failed", details=validation_details(exc)) from exc
+
+
+async def read_json(request: web.Request) -> Any:
+    if request.content_type != "application/json":
+        raise UnsupportedMedia("Send the body as application/json")
+    # aiohttp raises HTTPRequestEntityTooLarge past client_max_size; rendered as 413.
+    raw = await request.read()
+    if not raw:
+        raise BadRequest("The request body is empty; a JSON document is expected")
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise BadRequest(f"Malformed JSON: {exc}") from exc
+
+
+async def parse_json(request: web.Request, model: type[M]) -> M:
+    return validate(model, await read_json(request))
+
+
+async def parse_form(request: web.Request, model: type[M]) -> M:
+    if request.content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        raise UnsupportedMedia("Send the body as a form (application/x-www-form-urlencoded)")
+    form = await request.post()
+    return validate(model, {key: form.getone(key) for key in form})
+
+
+def parse_query(request: web.Request, model: type[M]) -> M:
+    data: dict[str, Any] = {}
+    for key in dict.fromkeys(request.query.keys()):
+        values = request.query.getall(key)
+        data[key] = values if len(values) > 1 else values[0]
+    return validate(model, data)

@@ -1,0 +1,129 @@
+"""Enqueueing jobs: onto ARQ in services mode, onto an in-process runner when embedded.
+
+Both run the same job functions with the same retry policy: ``Retry`` re-runs the job after
+its ``defer`` up to ``MAX_TRIES`` times; any other exception fails it for good.
+"""
+
+from __future__ import annotations
+
+import abc
+import asyncio
+import logging
+import time
+from datetime import timedelta
+from typing import Any
+
+from arq import ArqRedis, Retry, create_pool
+from arq.connections import RedisSettings
+
+from lms_rt.jobs.registry import JobSpec, job_specs, queue_name
+
+log = logging.getLogger(__name__)
+
+MAX_TRIES = 5
+# ARQ forgets a job id once its result expires; the inline runner keeps ids as long.
+KEEP_RESULT_SECONDS = 3600
+
+
+class UnknownJob(LookupError):
+    pass
+
+
+class JobQueue(abc.ABC):
+    def __init__(self) -> None:
+        self.specs: dict[str, JobSpec] = job_specs()
+
+    def spec(self, name: str) -> JobSpec:
+        try:
+            return self.specs[name]
+        except KeyError:
+            raise UnknownJob(f"no worker knows a job named {name!r}") from None
+
+    @abc.abstractmethod
+    async def enqueue(
+        self, name: str, *args: Any, job_id: str | None = None, defer_by: float | None = None
+    ) -> bool:
+        """Queue a job; ``False`` when a job with the same ``job_id`` is already known."""
+
+    async def close(self) -> None:
+        return None
+
+
+class ArqJobQueue(JobQueue):
+    def __init__(self, pool: ArqRedis) -> None:
+        super().__init__()
+        self.pool = pool
+
+    @classmethod
+    async def connect(cls, redis_url: str) -> ArqJobQueue:
+        return cls(await create_pool(RedisSettings.from_dsn(redis_url)))
+
+    async def enqueue(
+        self, name: str, *args: Any, job_id: str | None = None, defer_by: float | None = None
+    ) -> bool:
+        spec = self.spec(name)
+        job = await self.pool.enqueue_job(
+            name,
+            *args,
+            _job_id=job_id,
+            _queue_name=queue_name(spec.queue),
+            _defer_by=timedelta(seconds=defer_by) if defer_by else None,
+        )
+        return job is not None
+
+    async def close(self) -> None:
+        await self.pool.aclose()
+
+
+class InlineJobQueue(JobQueue):
+    """Runs jobs as tasks of this process (the embedded default)."""
+
+    def __init__(self, context: dict[str, Any]) -> None:
+        super().__init__()
+        self.context = context
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._seen: dict[str, float] = {}
+
+    async def enqueue(
+        self, name: str, *args: Any, job_id: str | None = None, defer_by: float | None = None
+    ) -> bool:
+        spec = self.spec(name)
+        if job_id is not None:
+            now = time.monotonic()
+            if self._seen.get(job_id, 0.0) > now:
+                return False
+            self._seen[job_id] = now + KEEP_RESULT_SECONDS
+        task = asyncio.create_task(self._run(spec, args, defer_by or 0.0))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return True
+
+    async def _run(self, spec: JobSpec, args: tuple[Any, ...], delay: float) -> None:
+        for attempt in range(1, MAX_TRIES + 1):
+            if delay:
+                await asyncio.sleep(delay)
+            ctx = {**self.context, "job_try": attempt}
+            try:
+                await spec.function(ctx, *args)
+                return
+            except Retry as retry:
+                delay = _seconds(retry.defer_score)
+                log.warning("job %s asked to retry (try %d) in %.1fs", spec.name, attempt, delay)
+            except Exception:
+                log.exception("job %s failed", spec.name)
+                return
+        log.error("job %s gave up after %d tries", spec.name, MAX_TRIES)
+
+    async def drain(self) -> None:
+        """Wait until every queued job has finished (tests, shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*tuple(self._tasks), return_exceptions=True)
+
+    async def close(self) -> None:
+        for task in tuple(self._tasks):
+            task.cancel()
+        await asyncio.gather(*tuple(self._tasks), return_exceptions=True)
+
+
+def _seconds(defer_score: int | None) -> float:
+    return (defer_score or 0) / 1000

@@ -1,0 +1,36 @@
+"""Every job function the workers know, with the queue it runs on.
+
+A job is ``async def job(ctx, *args)``: it re-fetches what it works on, is idempotent, and
+turns transient failures into ``arq.Retry(defer=...)``. ``ctx["deps"]`` holds the process's
+:class:`~lms_rt.deps.Deps`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+JobFunction = Callable[..., Awaitable[Any]]
+
+QUEUES = ("default", "emails", "certificates", "payments")
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    name: str
+    function: JobFunction
+    queue: str
+
+
+def job_specs() -> dict[str, JobSpec]:
+    """Imported lazily so that domains can depend on the job queue without cycles."""
+    from lms_rt.mail.tasks import send_email
+
+    specs = [JobSpec("send_email", send_email, "emails")]
+    return {spec.name: spec for spec in specs}
+
+
+def queue_name(queue: str) -> str:
+    """The Redis key of a queue; namespaced so several apps may share one Redis."""
+    return f"lms:queue:{queue}"

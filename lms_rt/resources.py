@@ -1,0 +1,113 @@
+"""Each shared resource as an async context manager, opened in dependency order.
+
+The web app enters them through cleanup contexts; the worker enters the same managers, so a
+job sees exactly the objects a request handler sees.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any
+
+from aiohttp import ClientSession, ClientTimeout, web
+from redis.asyncio import Redis
+
+from lms_rt import keys
+from lms_rt.config import Settings
+from lms_rt.db import open_database
+from lms_rt.deps import Deps
+from lms_rt.files.storage import LocalStorage, Storage
+from lms_rt.http.ratelimit import RateLimiter, make_storage
+from lms_rt.jobs.queue import ArqJobQueue, InlineJobQueue, JobQueue
+from lms_rt.mail.mailer import make_mailer
+from lms_rt.realtime.bus import Bus, MemoryBus
+
+log = logging.getLogger(__name__)
+
+
+@asynccontextmanager
+async def open_redis(settings: Settings) -> AsyncIterator[Redis | None]:
+    if not settings.redis_url:
+        yield None
+        return
+    client = Redis.from_url(settings.redis_url, health_check_interval=30)
+    try:
+        yield client
+    finally:
+        await client.aclose()
+
+
+@asynccontextmanager
+async def open_bus(settings: Settings) -> AsyncIterator[Bus]:
+    bus = MemoryBus()
+    try:
+        yield bus
+    finally:
+        await bus.close()
+
+
+def open_storage(settings: Settings) -> Storage:
+    return LocalStorage(settings.files_dir)
+
+
+@asynccontextmanager
+async def open_jobs(settings: Settings, context: dict[str, Any]) -> AsyncIterator[JobQueue]:
+    """ARQ in services mode; the in-process runner (same functions) when embedded."""
+    queue: JobQueue
+    if settings.redis_url:
+        queue = await ArqJobQueue.connect(settings.redis_url)
+    else:
+        queue = InlineJobQueue(context)
+    try:
+        yield queue
+    finally:
+        await queue.close()
+
+
+@asynccontextmanager
+async def open_deps(settings: Settings, stack: AsyncExitStack) -> AsyncIterator[Deps]:
+    """Database, bus, storage, mailer and job queue: everything services and jobs use."""
+    await stack.enter_async_context(open_database(settings))
+    bus = await stack.enter_async_context(open_bus(settings))
+    storage = open_storage(settings)
+    stack.push_async_callback(storage.close)
+    job_context: dict[str, Any] = {}
+    jobs = await stack.enter_async_context(open_jobs(settings, job_context))
+    deps = Deps(settings=settings, bus=bus, jobs=jobs, mailer=make_mailer(settings),
+                storage=storage)
+    job_context["deps"] = deps
+    yield deps
+
+
+async def deps_context(app: web.Application) -> AsyncIterator[None]:
+    async with AsyncExitStack() as stack, open_deps(app[keys.SETTINGS], stack) as deps:
+        app[keys.DEPS] = deps
+        app[keys.BUS] = deps.bus
+        app[keys.JOBS] = deps.jobs
+        app[keys.STORAGE] = deps.storage
+        app[keys.MAILER] = deps.mailer
+        yield
+
+
+async def redis_context(app: web.Application) -> AsyncIterator[None]:
+    async with open_redis(app[keys.SETTINGS]) as client:
+        app[keys.REDIS] = client
+        yield
+
+
+async def rate_limiter_context(app: web.Application) -> AsyncIterator[None]:
+    settings = app[keys.SETTINGS]
+    storage = make_storage(settings.redis_url)
+    app[keys.RATE_LIMITER] = RateLimiter(storage, settings.rate_limit, namespace="http")
+    yield
+
+
+async def http_client_context(app: web.Application) -> AsyncIterator[None]:
+    async with ClientSession(timeout=ClientTimeout(total=30)) as session:
+        app[keys.HTTP] = session
+        yield
+
+
+CLEANUP_CONTEXTS = (redis_context, deps_context, rate_limiter_context, http_client_context)
