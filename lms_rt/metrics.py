@@ -22,15 +22,20 @@ class Metrics:
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
         )
         self.jobs_enqueued = Counter(
-            "lms_jobs_enqueued_total", "Jobs handed to the job queue", ["job"],
+            "lms_jobs_enqueued_total",
+            "Jobs handed to the job queue",
+            ["job"],
             registry=self.registry,
         )
         self.events_published = Counter(
-            "lms_events_published_total", "Events published on the bus", ["kind"],
+            "lms_events_published_total",
+            "Events published on the bus",
+            ["kind"],
             registry=self.registry,
         )
         self.ws_connections = Gauge(
-            "lms_ws_connections", "Open websocket connections in this process",
+            "lms_ws_connections",
+            "Open websocket connections in this process",
             registry=self.registry,
         )
 

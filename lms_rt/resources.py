@@ -75,8 +75,9 @@ async def open_deps(settings: Settings, stack: AsyncExitStack) -> AsyncIterator[
     stack.push_async_callback(storage.close)
     job_context: dict[str, Any] = {}
     jobs = await stack.enter_async_context(open_jobs(settings, job_context))
-    deps = Deps(settings=settings, bus=bus, jobs=jobs, mailer=make_mailer(settings),
-                storage=storage)
+    deps = Deps(
+        settings=settings, bus=bus, jobs=jobs, mailer=make_mailer(settings), storage=storage
+    )
     job_context["deps"] = deps
     yield deps
 
@@ -99,7 +100,7 @@ async def redis_context(app: web.Application) -> AsyncIterator[None]:
 
 async def rate_limiter_context(app: web.Application) -> AsyncIterator[None]:
     settings = app[keys.SETTINGS]
-    storage = make_storage(settings.redis_url)
+    storage = make_storage(app[keys.REDIS])
     app[keys.RATE_LIMITER] = RateLimiter(storage, settings.rate_limit, namespace="http")
     yield
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Install the system services the test suite runs for real: PostgreSQL, Redis and Chromium
-# (headless browser tests). Only what is missing is installed, so a ready machine costs nothing.
+# Install the system services the test suite runs for real: PostgreSQL, Redis, Chromium
+# (headless browser tests) and docker-compose (to check the compose file). Only what is missing is installed, so a ready machine costs nothing.
 #
 # As root with apt-get (Debian/Ubuntu) it installs; anywhere else it lists what is missing and
 # fails only for PostgreSQL or Redis, without which the suite cannot run at all (browser tests
@@ -18,10 +18,15 @@ have_redis() {
 have_chromium() {
     [[ -x /usr/bin/chromium ]]
 }
+# Debian's Compose v1 checks docker-compose.yml with `docker-compose config` (no engine needed).
+have_compose() {
+    command -v docker-compose >/dev/null 2>&1
+}
 
 have_postgres || missing+=(postgresql)
 have_redis || missing+=(redis-server)
 have_chromium || missing+=(chromium)
+have_compose || missing+=(docker-compose)
 
 if [[ ${#missing[@]} -eq 0 ]]; then
     exit 0

@@ -33,9 +33,6 @@ class Storage(abc.ABC):
     @abc.abstractmethod
     async def exists(self, key: str) -> bool: ...
 
-    async def check(self) -> None:
-        """Raise if the storage cannot be reached (readiness)."""
-
     async def close(self) -> None:
         return None
 
@@ -69,6 +66,3 @@ class LocalStorage(Storage):
 
     async def exists(self, key: str) -> bool:
         return await asyncio.to_thread(self._path(key).is_file)
-
-    async def check(self) -> None:
-        await asyncio.to_thread(self.root.mkdir, parents=True, exist_ok=True)

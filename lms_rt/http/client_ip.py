@@ -31,8 +31,11 @@ def client_ip(request: web.BaseRequest, trusted: Sequence[Network]) -> str:
     peer = request.remote or "unknown"
     if not trusted or not _trusted(peer, trusted):
         return peer
-    hops = [hop.strip() for hop in request.headers.getall("X-Forwarded-For", []) for hop in
-            hop.split(",")]
+    hops = [
+        hop.strip()
+        for hop in request.headers.getall("X-Forwarded-For", [])
+        for hop in hop.split(",")
+    ]
     for hop in reversed([hop for hop in hops if hop]):
         if not _trusted(hop, trusted):
             try:

@@ -10,7 +10,7 @@ import uuid
 
 import orjson
 from aiohttp import web
-from aiohttp.typedefs import Handler
+from aiohttp.typedefs import Handler, Middleware
 
 from lms_rt import keys
 from lms_rt.errors import LmsError, RateLimited, error_for_status
@@ -100,7 +100,7 @@ async def render_errors(request: web.Request, handler: Handler) -> web.StreamRes
         return error_response(LmsError())
 
 
-def rate_limit(trusted_proxies: list[str]) -> web.middlewares.Middleware:
+def rate_limit(trusted_proxies: list[str]) -> Middleware:
     """Per-client-IP limit on every request except probes, scrapes and static files."""
     trusted = parse_networks(trusted_proxies)
 

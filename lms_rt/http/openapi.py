@@ -69,9 +69,7 @@ def json_response(data: Any, *, status: int = 200, response_type: Any = None) ->
         data = TypeAdapter(response_type).dump_python(data, mode="json")
     elif isinstance(data, BaseModel):
         data = data.model_dump(mode="json")
-    return web.Response(
-        body=orjson.dumps(data), status=status, content_type="application/json"
-    )
+    return web.Response(body=orjson.dumps(data), status=status, content_type="application/json")
 
 
 @dataclass
@@ -102,8 +100,9 @@ class ApiRoutes:
             op = Operation(
                 method=method.upper(),
                 path=path,
-                handler=_wrap(handler, body or form, "form" if form else "json", query, response,
-                              status),
+                handler=_wrap(
+                    handler, body or form, "form" if form else "json", query, response, status
+                ),
                 summary=summary,
                 tag=self.tag,
                 status=status,
@@ -214,7 +213,9 @@ class ApiRegistry:
                     "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
                     "oauth2": {
                         "type": "oauth2",
-                        "flows": {"password": {"tokenUrl": f"{API_PREFIX}/auth/token"}},
+                        "flows": {
+                            "password": {"tokenUrl": f"{API_PREFIX}/auth/token", "scopes": {}}
+                        },
                     },
                 },
             },
@@ -243,8 +244,10 @@ class ApiRegistry:
         if parameters:
             spec["parameters"] = parameters
         if op.body is not None:
-            media = "application/json" if op.body_kind == "json" else (
-                "application/x-www-form-urlencoded"
+            media = (
+                "application/json"
+                if op.body_kind == "json"
+                else ("application/x-www-form-urlencoded")
             )
             spec["requestBody"] = {
                 "required": True,

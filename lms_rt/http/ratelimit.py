@@ -8,6 +8,7 @@ import time
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
+from redis.asyncio import Redis
 
 
 class RateLimiter:
@@ -30,11 +31,13 @@ class RateLimiter:
         await self._strategy.clear(self.item, self.namespace, key)
 
 
-def make_storage(redis_url: str) -> Storage:
-    if redis_url:
+def make_storage(redis: Redis | None) -> Storage:
+    """Counters in Redis, on the process's own connection pool, in services mode."""
+    if redis is not None:
         return RedisStorage(
-            redis_url.replace("redis://", "async+redis://", 1),
+            "async+redis://",
             implementation="redispy",
             key_prefix="lms:rl",
+            connection_pool=redis.connection_pool,  # type: ignore[arg-type]  # untyped **options
         )
     return MemoryStorage()

@@ -24,7 +24,7 @@ def build_worker(
     settings: Settings, queue: str, ctx: dict[str, Any], *, burst: bool = False
 ) -> Worker:
     functions = [
-        func(spec.function, name=spec.name, max_tries=MAX_TRIES)
+        func(spec.function, name=spec.name, max_tries=MAX_TRIES)  # type: ignore[arg-type]
         for spec in job_specs().values()
         if spec.queue == queue
     ]

@@ -51,10 +51,11 @@ async def ready(request: web.Request) -> web.Response:
         checks["redis"] = redis.ping()
     results = {name: await _check(name, probe) for name, probe in checks.items()}
     failed = {name: reason for name, reason in results.items() if reason is not None}
-    body = {
+    body: dict[str, object] = {
         "status": "unavailable" if failed else "ok",
-        "checks": {name: ("ok" if reason is None else "failed") for name, reason in
-                   results.items()},
+        "checks": {
+            name: ("ok" if reason is None else "failed") for name, reason in results.items()
+        },
     }
     if failed:
         body["error"] = {

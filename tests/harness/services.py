@@ -275,8 +275,8 @@ class PostgresServer:
         return os.geteuid() == 0
 
     def _prepare_dir(self, base: Path) -> None:
-        # initdb refuses to run as root; the cluster belongs to the postgres account, which must
-        # own the folder (0700 is what the server demands of its data directory's parent too).
+        # initdb refuses to run as root, so the cluster belongs to the postgres account, which
+        # must own the folder to create the data directory and the socket inside it.
         if self._as_root():
             shutil.chown(base, user="postgres", group="postgres")
         base.chmod(0o700)

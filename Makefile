@@ -1,0 +1,48 @@
+# make run  — serve the embedded default on http://127.0.0.1:8080 (SQLite, no other service)
+# make test — install everything, start throwaway PostgreSQL and Redis, run the whole suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
+
+.PHONY: run test lint format migrate bench install system-packages clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq python3-venv; }
+	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+system-packages:
+	@bash scripts/install-system-packages.sh
+
+run: install
+	$(BIN)/lms-rt migrate
+	exec $(BIN)/lms-rt serve
+
+test: install system-packages
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check lms_rt tests
+	$(BIN)/ruff format --check lms_rt tests
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff check --fix lms_rt tests
+	$(BIN)/ruff format lms_rt tests
+
+migrate: install
+	$(BIN)/lms-rt migrate
+
+bench: install system-packages
+	@if ls tests/bench/*.py >/dev/null 2>&1; then \
+		for script in tests/bench/*.py; do $(BIN)/python $$script || exit 1; done; \
+	else echo "no benchmarks yet"; fi
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
