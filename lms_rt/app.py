@@ -10,6 +10,8 @@ from swagger_ui_bundle import swagger_ui_path
 
 import lms_rt
 from lms_rt import keys
+from lms_rt.auth import views as auth_views
+from lms_rt.auth.permissions import authorize
 from lms_rt.config import Settings
 from lms_rt.http import headers, middlewares
 from lms_rt.http.openapi import ApiRegistry, ApiRoutes
@@ -18,11 +20,12 @@ from lms_rt.paths import STATIC_DIR, TEMPLATES_DIR
 from lms_rt.resources import CLEANUP_CONTEXTS
 from lms_rt.system import pages
 from lms_rt.system import views as system_views
+from lms_rt.users import views as users_views
 
 
 def api_tables() -> list[ApiRoutes]:
     """Every domain's ``/api/v1`` route table, in the order they appear in the docs."""
-    return [system_views.api]
+    return [auth_views.api, users_views.api, system_views.api]
 
 
 def create_app(settings: Settings) -> web.Application:
@@ -45,11 +48,10 @@ def create_app(settings: Settings) -> web.Application:
         autoescape=jinja2.select_autoescape(default=True),
     )
 
-    registry = ApiRegistry(title="lms_rt API", version=lms_rt.__version__)
+    registry = ApiRegistry(title="lms_rt API", version=lms_rt.__version__, authorize=authorize)
     for table in api_tables():
-        registry.include(table)
+        registry.add(app, table)
     app[keys.API] = registry
-    registry.mount(app)
 
     app.router.add_routes(system_views.routes)
     app.router.add_routes(pages.routes)

@@ -18,6 +18,8 @@ DEFAULT_SECRET_KEY = "insecure-development-key-change-me"
 MIN_SECRET_KEY_BYTES = 32
 
 MODEL_MODULES: list[str] = [
+    "lms_rt.users.models",
+    "lms_rt.auth.models",
     "aerich.models",
 ]
 
@@ -57,6 +59,19 @@ class Settings(BaseSettings):
     smtp_password: str = ""
     smtp_starttls: bool = False
     mail_from: str = "lms_rt <no-reply@lms.local>"
+
+    # Identity. bcrypt cost 12 is ~0.25 s per hash on one core: slow for attackers, fine for
+    # people; tests lower it.
+    bcrypt_rounds: int = Field(default=12, ge=4, le=16)
+    access_token_minutes: int = 15
+    refresh_token_days: int = 30
+    jwt_issuer: str = "lms_rt"
+    jwt_audience: str = "lms_rt.api"
+    email_token_hours: int = 48
+    reset_token_minutes: int = 60
+    # Failed sign-ins tolerated before 429: per account, and per client address.
+    login_failures_per_account: str = "10/15minute"
+    login_failures_per_ip: str = "50/15minute"
 
     job_timeout_seconds: int = 60
     log_level: str = "INFO"

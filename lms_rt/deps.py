@@ -6,6 +6,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from limits.aio.storage import Storage as CounterStorage
+    from redis.asyncio import Redis
+
+    from lms_rt.auth.kit import AuthKit
     from lms_rt.config import Settings
     from lms_rt.files.storage import Storage
     from lms_rt.jobs.queue import JobQueue
@@ -16,7 +20,10 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Deps:
     settings: Settings
+    redis: Redis | None
+    counters: CounterStorage
     bus: Bus
     jobs: JobQueue
     mailer: Mailer
     storage: Storage
+    auth: AuthKit

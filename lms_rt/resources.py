@@ -15,6 +15,7 @@ from aiohttp import ClientSession, ClientTimeout, web
 from redis.asyncio import Redis
 
 from lms_rt import keys
+from lms_rt.auth.kit import AuthKit
 from lms_rt.config import Settings
 from lms_rt.db import open_database
 from lms_rt.deps import Deps
@@ -68,7 +69,9 @@ async def open_jobs(settings: Settings, context: dict[str, Any]) -> AsyncIterato
 
 @asynccontextmanager
 async def open_deps(settings: Settings, stack: AsyncExitStack) -> AsyncIterator[Deps]:
-    """Database, bus, storage, mailer and job queue: everything services and jobs use."""
+    """Database, Redis, bus, storage, mailer, job queue and auth: what services and jobs use."""
+    redis = await stack.enter_async_context(open_redis(settings))
+    counters = make_storage(redis)
     await stack.enter_async_context(open_database(settings))
     bus = await stack.enter_async_context(open_bus(settings))
     storage = open_storage(settings)
@@ -76,33 +79,30 @@ async def open_deps(settings: Settings, stack: AsyncExitStack) -> AsyncIterator[
     job_context: dict[str, Any] = {}
     jobs = await stack.enter_async_context(open_jobs(settings, job_context))
     deps = Deps(
-        settings=settings, bus=bus, jobs=jobs, mailer=make_mailer(settings), storage=storage
+        settings=settings,
+        redis=redis,
+        counters=counters,
+        bus=bus,
+        jobs=jobs,
+        mailer=make_mailer(settings),
+        storage=storage,
+        auth=AuthKit.build(settings, counters),
     )
     job_context["deps"] = deps
     yield deps
 
 
 async def deps_context(app: web.Application) -> AsyncIterator[None]:
-    async with AsyncExitStack() as stack, open_deps(app[keys.SETTINGS], stack) as deps:
+    settings = app[keys.SETTINGS]
+    async with AsyncExitStack() as stack, open_deps(settings, stack) as deps:
         app[keys.DEPS] = deps
+        app[keys.REDIS] = deps.redis
+        app[keys.RATE_LIMITER] = RateLimiter(deps.counters, settings.rate_limit, namespace="http")
         app[keys.BUS] = deps.bus
         app[keys.JOBS] = deps.jobs
         app[keys.STORAGE] = deps.storage
         app[keys.MAILER] = deps.mailer
         yield
-
-
-async def redis_context(app: web.Application) -> AsyncIterator[None]:
-    async with open_redis(app[keys.SETTINGS]) as client:
-        app[keys.REDIS] = client
-        yield
-
-
-async def rate_limiter_context(app: web.Application) -> AsyncIterator[None]:
-    settings = app[keys.SETTINGS]
-    storage = make_storage(app[keys.REDIS])
-    app[keys.RATE_LIMITER] = RateLimiter(storage, settings.rate_limit, namespace="http")
-    yield
 
 
 async def http_client_context(app: web.Application) -> AsyncIterator[None]:
@@ -111,4 +111,4 @@ async def http_client_context(app: web.Application) -> AsyncIterator[None]:
         yield
 
 
-CLEANUP_CONTEXTS = (redis_context, deps_context, rate_limiter_context, http_client_context)
+CLEANUP_CONTEXTS = (deps_context, http_client_context)

@@ -88,6 +88,7 @@ def make_settings(migrated: dict[str, str], tmp_path: Path) -> SettingsFactory:
             "data_dir": tmp_path / "var",
             "rate_limit": "100000/minute",
             "log_json": False,
+            "bcrypt_rounds": 4,
         }
         if migrated:
             values["database_url"] = migrated["LMS_TEST_DATABASE_URL"]

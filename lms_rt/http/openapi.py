@@ -23,6 +23,8 @@ from lms_rt.http.parsing import parse_form, parse_json, parse_query
 
 API_PREFIX = "/api/v1"
 Handler = Callable[..., Awaitable[Any]]
+# Given the request and the roles an operation admits, returns the caller or raises 401/403.
+Authorizer = Callable[[web.Request, frozenset[str]], Awaitable[Any]]
 _PATH_PARAM = re.compile(r"\{([^}:]+)(?::[^}]+)?\}")
 
 
@@ -50,9 +52,13 @@ class Operation:
     body_kind: Literal["json", "form"]
     query: type[BaseModel] | None
     response: Any
-    auth: bool
+    roles: frozenset[str] | None
     errors: tuple[int, ...]
     description: str | None = None
+
+    @property
+    def auth(self) -> bool:
+        return self.roles is not None
 
     @property
     def full_path(self) -> str:
@@ -90,19 +96,21 @@ class ApiRoutes:
         query: type[BaseModel] | None = None,
         response: Any = None,
         status: int = 200,
-        auth: bool = False,
+        roles: Iterable[str] | None = None,
         errors: Iterable[int] = (),
     ) -> Callable[[Handler], Handler]:
-        """Declare an operation. The handler receives ``body=`` and ``query=`` models when
-        declared and may return a model (serialised as ``response``) or any aiohttp response."""
+        """Declare an operation.
+
+        ``roles`` None is public; otherwise the caller must be signed in with one of them and
+        the handler receives ``user=``. It receives ``body=`` and ``query=`` models when
+        declared, and returns a model (serialised as ``response``) or any aiohttp response.
+        """
 
         def decorate(handler: Handler) -> Handler:
             op = Operation(
                 method=method.upper(),
                 path=path,
-                handler=_wrap(
-                    handler, body or form, "form" if form else "json", query, response, status
-                ),
+                handler=handler,
                 summary=summary,
                 tag=self.tag,
                 status=status,
@@ -110,7 +118,7 @@ class ApiRoutes:
                 body_kind="form" if form else "json",
                 query=query,
                 response=response,
-                auth=auth,
+                roles=frozenset(roles) if roles is not None else None,
                 errors=tuple(errors),
                 description=inspect.getdoc(handler),
             )
@@ -135,17 +143,17 @@ class ApiRoutes:
         return self.route("DELETE", path, **kwargs)
 
 
-def _wrap(
-    handler: Handler,
-    body: type[BaseModel] | None,
-    body_kind: str,
-    query: type[BaseModel] | None,
-    response: Any,
-    status: int,
-) -> Handler:
+def endpoint_for(op: Operation, authorize: Authorizer) -> Handler:
+    """The aiohttp handler: authorise first (401/403 before any 4xx about the input), then
+    parse and validate, call, and serialise through the declared response type."""
+    handler, body, query, response, status = (op.handler, op.body, op.query, op.response, op.status)
+    body_kind, roles = op.body_kind, op.roles
+
     @functools.wraps(handler)
     async def endpoint(request: web.Request) -> web.StreamResponse:
         kwargs: dict[str, Any] = {}
+        if roles is not None:
+            kwargs["user"] = await authorize(request, roles)
         if query is not None:
             kwargs["query"] = parse_query(request, query)
         if body is not None:
@@ -164,23 +172,25 @@ def _wrap(
 class ApiRegistry:
     """All route tables of the app; mounts them and renders the OpenAPI document."""
 
-    def __init__(self, title: str, version: str) -> None:
+    def __init__(self, title: str, version: str, authorize: Authorizer) -> None:
+        self.authorize = authorize
         self.title = title
         self.version = version
         self.tables: list[ApiRoutes] = []
         self._document: dict[str, Any] | None = None
 
-    def include(self, table: ApiRoutes) -> None:
+    def add(self, app: web.Application, table: ApiRoutes) -> None:
+        """Document the table's operations and route them on ``app``."""
         self.tables.append(table)
         self._document = None
+        for op in table.operations:
+            app.router.add_route(
+                op.method, op.full_path, endpoint_for(op, self.authorize), name=op.operation_id
+            )
 
     @property
     def operations(self) -> list[Operation]:
         return [op for table in self.tables for op in table.operations]
-
-    def mount(self, app: web.Application) -> None:
-        for op in self.operations:
-            app.router.add_route(op.method, op.full_path, op.handler, name=op.operation_id)
 
     def document(self) -> dict[str, Any]:
         if self._document is None:
@@ -260,9 +270,10 @@ class ApiRegistry:
             statuses |= {400, 413, 415, 422}
         if op.query is not None:
             statuses.add(422)
-        if op.auth:
-            statuses.add(401)
+        if op.roles is not None:
+            statuses |= {401, 403}
             spec["security"] = [{"bearerAuth": []}, {"oauth2": []}]
+            spec["x-roles"] = sorted(op.roles)
         statuses.add(429)
         for status in sorted(statuses):
             spec["responses"][str(status)] = {

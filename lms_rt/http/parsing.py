@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, TypeVar
 
 import orjson
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
-from lms_rt.errors import BadRequest, Invalid, UnsupportedMedia
+from lms_rt.errors import BadRequest, Invalid, NotFound, UnsupportedMedia
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -62,3 +63,11 @@ def parse_query(request: web.Request, model: type[M]) -> M:
         values = request.query.getall(key)
         data[key] = values if len(values) > 1 else values[0]
     return validate(model, data)
+
+
+def path_uuid(request: web.Request, name: str) -> uuid.UUID:
+    """A UUID path parameter; anything else names no object, so 404."""
+    try:
+        return uuid.UUID(request.match_info[name])
+    except ValueError:
+        raise NotFound(f"No object with id {request.match_info[name]!r}") from None

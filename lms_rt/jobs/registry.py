@@ -25,9 +25,13 @@ class JobSpec:
 
 def job_specs() -> dict[str, JobSpec]:
     """Imported lazily so that domains can depend on the job queue without cycles."""
+    from lms_rt.auth.tasks import send_password_reset
     from lms_rt.mail.tasks import send_email
 
-    specs = [JobSpec("send_email", send_email, "emails")]
+    specs = [
+        JobSpec("send_email", send_email, "emails"),
+        JobSpec("send_password_reset", send_password_reset, "emails"),
+    ]
     return {spec.name: spec for spec in specs}
 
 

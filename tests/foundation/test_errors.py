@@ -39,9 +39,7 @@ async def crash(request: web.Request) -> None:
 
 def app_with_probe(settings) -> web.Application:
     app = create_app(settings)
-    app[keys.API].include(probe)
-    for op in probe.operations:
-        app.router.add_route(op.method, op.full_path, op.handler)
+    app[keys.API].add(app, probe)
     return app
 
 

@@ -1,0 +1,1 @@
+"""Authentication: passwords, tokens, sessions, MFA, and permission checks."""
