@@ -27,6 +27,15 @@ def _parser() -> argparse.ArgumentParser:
     worker.add_argument("--burst", action="store_true", help="stop once the queues are empty")
 
     commands.add_parser("migrate", help="apply migrations (PostgreSQL) or create the schema")
+
+    admin = commands.add_parser(
+        "create-admin",
+        help="create an admin account (password from LMS_ADMIN_PASSWORD or a prompt)",
+    )
+    admin.add_argument("--email", required=True)
+    admin.add_argument("--name", default="Administrator", help="full name")
+
+    commands.add_parser("seed-demo", help="create demo accounts (and, as domains land, content)")
     return parser
 
 
@@ -74,6 +83,20 @@ def main(argv: Sequence[str] | None = None) -> None:
 
         applied = asyncio.run(migrate(settings))
         print(f"migrations applied: {', '.join(applied) if applied else 'none (up to date)'}")
+    elif args.command == "create-admin":
+        from lms_rt.users.admin_cli import AdminError, create_admin, read_password
+
+        try:
+            user = asyncio.run(create_admin(settings, args.email, args.name, read_password()))
+        except AdminError as exc:
+            sys.exit(f"lms-rt create-admin: {exc}")
+        print(f"admin {user.email} created ({user.id})")
+    elif args.command == "seed-demo":
+        from lms_rt.demo import DEMO_PASSWORD, seed_demo
+
+        for line in asyncio.run(seed_demo(settings)):
+            print(line)
+        print(f"every demo account signs in with the password {DEMO_PASSWORD!r}")
 
 
 if __name__ == "__main__":
