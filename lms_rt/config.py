@@ -73,6 +73,20 @@ class Settings(BaseSettings):
     login_failures_per_account: str = "10/15minute"
     login_failures_per_ip: str = "50/15minute"
 
+    # Realtime. History lets a client that was away resume; beyond it the client refetches.
+    ws_history_size: int = 1000
+    ws_history_ttl_seconds: int = 3600
+    ws_max_frame_bytes: int = 64 * 1024
+    # A reader this far behind is closed (4429) rather than slowing the process for everyone.
+    ws_send_queue_bytes: int = 1024 * 1024
+    ws_max_connections_per_user: int = 10
+    ws_messages_per_second: float = 20.0
+    ws_message_burst: int = 60
+    ws_auth_timeout_seconds: float = 10.0
+    ws_heartbeat_seconds: float = 25.0
+    # After a token expires the client has this long to send a fresh one before 4401.
+    ws_reauth_grace_seconds: float = 30.0
+
     job_timeout_seconds: int = 60
     log_level: str = "INFO"
     log_json: bool = True

@@ -23,7 +23,7 @@ from lms_rt.files.storage import LocalStorage, Storage
 from lms_rt.http.ratelimit import RateLimiter, make_storage
 from lms_rt.jobs.queue import ArqJobQueue, InlineJobQueue, JobQueue
 from lms_rt.mail.mailer import make_mailer
-from lms_rt.realtime.bus import Bus, MemoryBus
+from lms_rt.realtime.bus import Bus, MemoryBus, RedisBus
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +41,18 @@ async def open_redis(settings: Settings) -> AsyncIterator[Redis | None]:
 
 
 @asynccontextmanager
-async def open_bus(settings: Settings) -> AsyncIterator[Bus]:
-    bus = MemoryBus()
+async def open_bus(settings: Settings, redis: Redis | None) -> AsyncIterator[Bus]:
+    """RedisBus across processes in services mode; MemoryBus in one process when embedded."""
+    bus: Bus
+    if redis is not None:
+        bus = RedisBus(
+            redis,
+            history_size=settings.ws_history_size,
+            history_ttl=settings.ws_history_ttl_seconds,
+        )
+    else:
+        bus = MemoryBus(history_size=settings.ws_history_size)
+    await bus.start()
     try:
         yield bus
     finally:
@@ -73,7 +83,7 @@ async def open_deps(settings: Settings, stack: AsyncExitStack) -> AsyncIterator[
     redis = await stack.enter_async_context(open_redis(settings))
     counters = make_storage(redis)
     await stack.enter_async_context(open_database(settings))
-    bus = await stack.enter_async_context(open_bus(settings))
+    bus = await stack.enter_async_context(open_bus(settings, redis))
     storage = open_storage(settings)
     stack.push_async_callback(storage.close)
     job_context: dict[str, Any] = {}

@@ -44,7 +44,11 @@ async def caller(request: web.Request) -> tuple[User, Claims]:
             "Sign in and send the access token as 'Authorization: Bearer <token>'",
             headers={"WWW-Authenticate": 'Bearer realm="lms_rt"'},
         )
-    result = await authenticate(request.app[keys.DEPS], token)
+    try:
+        result = await authenticate(request.app[keys.DEPS], token)
+    except Unauthorized as exc:
+        exc.headers.setdefault("WWW-Authenticate", 'Bearer realm="lms_rt", error="invalid_token"')
+        raise
     request[CALLER] = result
     return result
 

@@ -9,7 +9,15 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from lms_rt.auth.passwords import MAX_LENGTH
-from lms_rt.users.schemas import Email, FullName, Password, Strict, TimeZone, UserOut
+from lms_rt.users.schemas import (
+    Email,
+    FullName,
+    GivenPassword,
+    Password,
+    Strict,
+    TimeZone,
+    UserOut,
+)
 
 
 class RegisterIn(Strict):
@@ -21,8 +29,8 @@ class RegisterIn(Strict):
 
 class LoginIn(Strict):
     email: Email
-    # Length is not checked here: a wrong password of any length is just a wrong password.
-    password: str = Field(min_length=1, max_length=MAX_LENGTH)
+    # Length rules are not checked here: a wrong password of any length is just wrong.
+    password: GivenPassword
 
 
 class OAuthPasswordForm(BaseModel):
@@ -88,7 +96,7 @@ class MfaCodeIn(Strict):
 
 
 class MfaDisableIn(Strict):
-    password: str = Field(min_length=1, max_length=MAX_LENGTH)
+    password: GivenPassword
     code: str = Field(min_length=6, max_length=8)
 
 

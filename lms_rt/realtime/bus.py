@@ -1,48 +1,71 @@
-"""The event bus: numbered, per-channel event streams with bounded history.
+"""The event bus: numbered per-channel event streams with bounded, resumable history.
 
-``publish`` gives every event the next sequence number of its channel; ``history`` returns what
-a resuming subscriber missed, or ``None`` when the history no longer reaches that far (the
-client must refetch). The epoch changes whenever the numbering restarts, so a client holding a
-sequence number from an older epoch is told to refetch too.
+``publish`` gives an event the next sequence number of its channel and encodes its frame
+once; every process forwards those exact bytes to its sockets. ``history`` returns what a
+resuming subscriber missed, or ``None`` when history no longer reaches that far. The epoch
+changes whenever numbering restarts (Redis lost its data, or an idle channel expired), so a
+client holding a number from an older epoch refetches instead of trusting it.
 """
 
 from __future__ import annotations
 
 import abc
+import asyncio
+import contextlib
+import logging
 import uuid
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
-Listener = Callable[["Event"], None]
+import orjson
+from redis.asyncio import Redis
+from redis.asyncio.client import PubSub
+from redis.exceptions import RedisError
 
-# Enough for a client that was away for a minute of a busy live quiz; older gaps refetch.
+log = logging.getLogger(__name__)
+
+# Enough for a client away for a minute of a busy live quiz; older gaps refetch over REST.
 DEFAULT_HISTORY_SIZE = 1000
+DEFAULT_HISTORY_TTL_SECONDS = 3600
 
 
 @dataclass(frozen=True, slots=True)
 class Event:
     channel: str
     seq: int
-    type: str
-    data: dict[str, Any]
-    ts: str
+    frame: bytes  # the complete ``{"op":"event",...}`` frame, sent to clients as it is
 
-    def frame(self) -> dict[str, Any]:
-        return {
-            "op": "event",
-            "channel": self.channel,
-            "seq": self.seq,
-            "type": self.type,
-            "data": self.data,
-            "ts": self.ts,
-        }
+    def decode(self) -> dict[str, Any]:
+        data: dict[str, Any] = orjson.loads(self.frame)
+        return data
+
+
+class Listener(Protocol):
+    def on_event(self, event: Event) -> None: ...
+
+    def on_reset(self, channel: str) -> None:
+        """Events of ``channel`` were lost beyond repair: subscribers must refetch."""
+
+
+def frame_parts(channel: str, type: str, data: dict[str, Any]) -> tuple[bytes, bytes]:
+    """The frame around its sequence number: ``prefix + str(seq) + suffix``."""
+    prefix = b'{"op":"event","channel":' + orjson.dumps(channel) + b',"seq":'
+    body = orjson.dumps({"type": type, "data": data, "ts": now_iso()})
+    return prefix, b"," + body[1:]
 
 
 def now_iso() -> str:
-    return datetime.now(UTC).isoformat().replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def seq_of(channel: str, frame: bytes) -> int:
+    """Read the sequence number without decoding the whole frame (fixed prefix layout)."""
+    start = len(b'{"op":"event","channel":') + len(orjson.dumps(channel)) + len(b',"seq":')
+    end = frame.index(b",", start)
+    return int(frame[start:end])
 
 
 class Bus(abc.ABC):
@@ -50,10 +73,17 @@ class Bus(abc.ABC):
 
     def __init__(self) -> None:
         self._listeners: dict[str, set[Listener]] = {}
+        self.published = 0
+
+    async def start(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        self._listeners.clear()
 
     @abc.abstractmethod
     async def publish(self, channel: str, type: str, data: dict[str, Any]) -> int:
-        """Append an event to the channel and deliver it; returns its sequence number."""
+        """Append an event to the channel and deliver it everywhere; returns its seq."""
 
     @abc.abstractmethod
     async def history(self, channel: str, since: int) -> list[Event] | None:
@@ -63,22 +93,28 @@ class Bus(abc.ABC):
     async def position(self, channel: str) -> tuple[int, str]:
         """The channel's latest sequence number and its epoch."""
 
-    async def close(self) -> None:
-        self._listeners.clear()
-
-    def subscribe(self, channel: str, listener: Listener) -> None:
+    async def subscribe(self, channel: str, listener: Listener) -> None:
+        """Deliver the channel's events to ``listener`` from now on (in this process)."""
         self._listeners.setdefault(channel, set()).add(listener)
 
-    def unsubscribe(self, channel: str, listener: Listener) -> None:
+    async def unsubscribe(self, channel: str, listener: Listener) -> None:
         listeners = self._listeners.get(channel)
         if listeners is not None:
             listeners.discard(listener)
             if not listeners:
                 del self._listeners[channel]
 
+    @property
+    def channels(self) -> Iterable[str]:
+        return self._listeners.keys()
+
     def _deliver(self, event: Event) -> None:
         for listener in tuple(self._listeners.get(event.channel, ())):
-            listener(event)
+            listener.on_event(event)
+
+    def _reset(self, channel: str) -> None:
+        for listener in tuple(self._listeners.get(channel, ())):
+            listener.on_reset(channel)
 
 
 class MemoryBus(Bus):
@@ -94,15 +130,19 @@ class MemoryBus(Bus):
     async def publish(self, channel: str, type: str, data: dict[str, Any]) -> int:
         seq = self._seq.get(channel, 0) + 1
         self._seq[channel] = seq
-        event = Event(channel=channel, seq=seq, type=type, data=data, ts=now_iso())
+        prefix, suffix = frame_parts(channel, type, data)
+        event = Event(channel=channel, seq=seq, frame=prefix + str(seq).encode() + suffix)
         self._history.setdefault(channel, deque(maxlen=self._history_size)).append(event)
+        self.published += 1
         self._deliver(event)
         return seq
 
     async def history(self, channel: str, since: int) -> list[Event] | None:
         latest = self._seq.get(channel, 0)
-        if since >= latest:
-            return [] if since == latest else None
+        if since > latest:
+            return None
+        if since == latest:
+            return []
         events = self._history.get(channel, deque())
         if not events or events[0].seq > since + 1:
             return None
@@ -110,3 +150,305 @@ class MemoryBus(Bus):
 
     async def position(self, channel: str) -> tuple[int, str]:
         return self._seq.get(channel, 0), self.epoch
+
+
+# KEYS: offset, log (stream), epoch. ARGV: prefix, suffix, maxlen, ttl, new epoch, pubsub name.
+# One script, so numbering, history and delivery can never disagree.
+_PUBLISH = """
+local epoch = redis.call('GET', KEYS[3])
+if not epoch then
+  epoch = ARGV[5]
+  redis.call('SET', KEYS[3], epoch)
+  redis.call('DEL', KEYS[1], KEYS[2])
+end
+local seq = redis.call('INCR', KEYS[1])
+local frame = ARGV[1] .. seq .. ARGV[2]
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], seq .. '-1', 'f', frame)
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+redis.call('EXPIRE', KEYS[2], ARGV[4])
+redis.call('EXPIRE', KEYS[3], ARGV[4])
+redis.call('PUBLISH', ARGV[6], frame)
+return seq
+"""
+
+# A new epoch for a channel nobody has published on yet, so the first ack has one too.
+_POSITION = """
+local epoch = redis.call('GET', KEYS[2])
+if not epoch then
+  epoch = ARGV[1]
+  redis.call('SET', KEYS[2], epoch, 'EX', ARGV[2])
+  redis.call('DEL', KEYS[1])
+end
+local seq = redis.call('GET', KEYS[1]) or '0'
+return {seq, epoch}
+"""
+
+
+class RedisBus(Bus):
+    """Redis: a per-channel offset, epoch and capped stream; pub/sub for live delivery.
+
+    Each process holds one pub/sub connection subscribed only to the channels its own sockets
+    follow. Missed pub/sub messages (a dropped connection, a restart) are detected by sequence
+    gaps and by a periodic position check, and filled from the stream.
+    """
+
+    # How often every followed channel's offset is compared with what arrived (seconds).
+    POSITION_CHECK_SECONDS = 2.0
+    RECONNECT_MAX_SECONDS = 5.0
+
+    def __init__(
+        self,
+        redis: Redis,
+        *,
+        history_size: int = DEFAULT_HISTORY_SIZE,
+        history_ttl: int = DEFAULT_HISTORY_TTL_SECONDS,
+        prefix: str = "lms:rt",
+    ) -> None:
+        super().__init__()
+        self.redis = redis
+        self._history_size = history_size
+        self._history_ttl = history_ttl
+        self._prefix = prefix
+        self._publish = redis.register_script(_PUBLISH)
+        self._position = redis.register_script(_POSITION)
+        self._pubsub: PubSub | None = None
+        self._last_seq: dict[str, int] = {}
+        self._epochs: dict[str, str] = {}
+        self._confirmations: dict[str, asyncio.Future[None]] = {}
+        self._tasks: list[asyncio.Task[None]] = []
+        self._repairing: set[str] = set()
+        self.gaps_repaired = 0
+        self.resets = 0
+
+    # Keys share a hash tag so that a channel's keys sit on one Redis Cluster slot.
+    def _keys(self, channel: str) -> list[str]:
+        tag = f"{self._prefix}:{{{channel}}}"
+        return [f"{tag}:seq", f"{tag}:log", f"{tag}:epoch"]
+
+    def _pubsub_name(self, channel: str) -> str:
+        return f"{self._prefix}:ch:{channel}"
+
+    async def start(self) -> None:
+        self._pubsub = self.redis.pubsub()
+        self._tasks = [
+            asyncio.create_task(self._read_loop(), name="bus-reader"),
+            asyncio.create_task(self._position_loop(), name="bus-position-check"),
+        ]
+
+    async def close(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._pubsub is not None:
+            await self._pubsub.aclose()
+        await super().close()
+
+    async def publish(self, channel: str, type: str, data: dict[str, Any]) -> int:
+        prefix, suffix = frame_parts(channel, type, data)
+        seq = await self._publish(
+            keys=self._keys(channel),
+            args=[
+                prefix,
+                suffix,
+                self._history_size,
+                self._history_ttl,
+                uuid.uuid4().hex,
+                self._pubsub_name(channel),
+            ],
+        )
+        self.published += 1
+        return int(seq)
+
+    async def position(self, channel: str) -> tuple[int, str]:
+        offset, _, epoch = self._keys(channel)
+        seq, current = await self._position(
+            keys=[offset, epoch], args=[uuid.uuid4().hex, self._history_ttl]
+        )
+        return int(seq), _text(current) or ""
+
+    async def history(self, channel: str, since: int) -> list[Event] | None:
+        offset, log_key, _ = self._keys(channel)
+        latest = int(await self.redis.get(offset) or 0)
+        if since > latest:
+            return None
+        if since == latest:
+            return []
+        entries = await self.redis.xrange(log_key, min=f"{since + 1}-0", max="+")
+        events = [
+            Event(channel=channel, seq=int(entry_id.split(b"-")[0]), frame=fields[b"f"])
+            for entry_id, fields in entries
+        ]
+        if not events or events[0].seq != since + 1:
+            return None
+        return events
+
+    # --- following channels --------------------------------------------------------------
+
+    async def subscribe(self, channel: str, listener: Listener) -> None:
+        first = channel not in self._listeners
+        await super().subscribe(channel, listener)
+        if first:
+            seq, epoch = await self.position(channel)
+            self._last_seq[channel] = seq
+            self._epochs[channel] = epoch
+            await self._redis_subscribe(channel)
+
+    async def unsubscribe(self, channel: str, listener: Listener) -> None:
+        await super().unsubscribe(channel, listener)
+        if channel not in self._listeners:
+            self._last_seq.pop(channel, None)
+            self._epochs.pop(channel, None)
+            if self._pubsub is not None:
+                try:
+                    await self._pubsub.unsubscribe(self._pubsub_name(channel))
+                except RedisError:
+                    log.warning("unsubscribe from %s failed; the reader will resubscribe", channel)
+
+    async def _redis_subscribe(self, channel: str) -> None:
+        """Returns once Redis confirmed: events published after this reach us live."""
+        assert self._pubsub is not None, "RedisBus.start() first"
+        loop = asyncio.get_running_loop()
+        confirmed = self._confirmations.setdefault(channel, loop.create_future())
+        try:
+            await self._pubsub.subscribe(self._pubsub_name(channel))
+            await asyncio.wait_for(asyncio.shield(confirmed), 5)
+        except (RedisError, TimeoutError):
+            # The reader resubscribes after it reconnects; the position check fills the gap.
+            log.warning("subscribing to %s not confirmed yet", channel)
+        finally:
+            if confirmed.done():
+                self._confirmations.pop(channel, None)
+
+    async def _read_loop(self) -> None:
+        delay = 0.1
+        while True:
+            pubsub = self._pubsub
+            assert pubsub is not None
+            try:
+                if not pubsub.subscribed:
+                    await asyncio.sleep(0.05)
+                    continue
+                message = await pubsub.get_message(timeout=1.0)
+                delay = 0.1
+                if message is not None:
+                    self._on_message(message)
+            except asyncio.CancelledError:
+                raise
+            except (RedisError, OSError) as exc:
+                log.warning("bus pub/sub connection lost (%s); reconnecting", exc)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, self.RECONNECT_MAX_SECONDS)
+                await self._reconnect()
+
+    async def _reconnect(self) -> None:
+        old = self._pubsub
+        self._pubsub = self.redis.pubsub()
+        if old is not None:
+            with contextlib.suppress(RedisError, OSError):
+                await old.aclose()
+        channels = list(self._listeners)
+        if not channels:
+            return
+        try:
+            await self._pubsub.subscribe(*(self._pubsub_name(c) for c in channels))
+        except (RedisError, OSError) as exc:
+            log.warning("resubscribing failed (%s); will retry", exc)
+            raise
+        for channel in channels:
+            await self._catch_up(channel)
+
+    def _on_message(self, message: dict[str, Any]) -> None:
+        kind = message.get("type")
+        name = message["channel"].decode()
+        channel = name[len(self._prefix) + 4 :]
+        if kind == "subscribe":
+            future = self._confirmations.get(channel)
+            if future is not None and not future.done():
+                future.set_result(None)
+            return
+        if kind != "message" or channel not in self._listeners:
+            return
+        frame: bytes = message["data"]
+        seq = seq_of(channel, frame)
+        last = self._last_seq.get(channel, 0)
+        if seq <= last:
+            return
+        if seq > last + 1:
+            # A message went missing between us and Redis: fetch it, in order, first.
+            self._schedule_catch_up(channel)
+            return
+        self._last_seq[channel] = seq
+        self._deliver(Event(channel=channel, seq=seq, frame=frame))
+
+    def _schedule_catch_up(self, channel: str) -> None:
+        if channel in self._repairing:
+            return
+        self._repairing.add(channel)
+        task = asyncio.create_task(self._catch_up(channel))
+        task.add_done_callback(lambda _: self._repairing.discard(channel))
+
+    async def _catch_up(self, channel: str) -> None:
+        """Deliver whatever the stream has beyond what this process saw, or reset."""
+        if channel not in self._listeners:
+            return
+        offset, _, epoch_key = self._keys(channel)
+        try:
+            raw_seq, raw_epoch = await self.redis.mget(offset, epoch_key)
+            await self._reconcile(channel, int(raw_seq or 0), _text(raw_epoch))
+        except RedisError as exc:
+            log.warning("catching up %s failed: %s", channel, exc)
+
+    async def _reconcile(self, channel: str, seq: int, epoch: str | None) -> None:
+        known = self._epochs.get(channel)
+        last = self._last_seq.get(channel, 0)
+        if known is not None and epoch != known:
+            # Numbering restarted (Redis lost its data, or the idle channel expired).
+            if epoch is None:
+                del self._epochs[channel]
+            else:
+                self._epochs[channel] = epoch
+            self._last_seq[channel] = seq
+            self.resets += 1
+            self._reset(channel)
+            return
+        if known is None and epoch is not None:
+            self._epochs[channel] = epoch
+        if seq <= last:
+            return
+        missed = await self.history(channel, last)
+        if missed is None:
+            self._last_seq[channel] = seq
+            self.resets += 1
+            self._reset(channel)
+            return
+        for event in missed:
+            if event.seq > self._last_seq.get(channel, 0):
+                self._last_seq[channel] = event.seq
+                self.gaps_repaired += 1
+                self._deliver(event)
+
+    async def _position_loop(self) -> None:
+        """One MGET per 500 channels every few seconds finds pub/sub messages that never came."""
+        while True:
+            await asyncio.sleep(self.POSITION_CHECK_SECONDS)
+            channels = list(self._listeners)
+            for start in range(0, len(channels), 500):
+                chunk = channels[start : start + 500]
+                keys = [key for c in chunk for key in self._keys(c)[::2]]
+                try:
+                    values = await self.redis.mget(keys)
+                except RedisError as exc:
+                    log.warning("position check failed: %s", exc)
+                    break
+                for i, channel in enumerate(chunk):
+                    seq, epoch = int(values[2 * i] or 0), _text(values[2 * i + 1])
+                    if channel in self._listeners and (
+                        seq != self._last_seq.get(channel, 0) or epoch != self._epochs.get(channel)
+                    ):
+                        await self._reconcile(channel, seq, epoch)
+
+
+def _text(value: bytes | str | None) -> str | None:
+    if value is None:
+        return None
+    return value.decode() if isinstance(value, bytes) else value

@@ -8,7 +8,15 @@ from typing import Annotated, Any
 from zoneinfo import available_timezones
 
 import orjson
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from lms_rt.auth.passwords import MAX_LENGTH, MIN_LENGTH
 from lms_rt.http.pagination import PageQuery
@@ -23,7 +31,16 @@ def _normalise_email(value: str) -> str:
 
 
 Email = Annotated[EmailStr, AfterValidator(_normalise_email)]
-Password = Annotated[str, Field(min_length=MIN_LENGTH, max_length=MAX_LENGTH)]
+# Passwords are taken exactly as typed: spaces are characters like any other.
+Password = Annotated[
+    str,
+    StringConstraints(strip_whitespace=False),
+    Field(min_length=MIN_LENGTH, max_length=MAX_LENGTH),
+]
+# A password being checked, not chosen: any length up to the maximum, never stripped.
+GivenPassword = Annotated[
+    str, StringConstraints(strip_whitespace=False), Field(min_length=1, max_length=MAX_LENGTH)
+]
 FullName = Annotated[str, Field(min_length=1, max_length=200)]
 
 
@@ -88,7 +105,7 @@ class MeUpdate(Strict):
 
 
 class PasswordChange(Strict):
-    current_password: str = Field(max_length=MAX_LENGTH)
+    current_password: GivenPassword
     new_password: Password
 
 

@@ -47,7 +47,7 @@ async def list_users(query: UserListQuery) -> tuple[list[User], int]:
     if query.q:
         users = users.filter(Q(email__icontains=query.q) | Q(full_name__icontains=query.q))
     total = await users.count()
-    items = await users.order_by("created_at").offset(query.offset).limit(query.limit)
+    items = await users.order_by("created_at", "id").offset(query.offset).limit(query.limit)
     return items, total
 
 
