@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import aiohttp_cors
 import aiohttp_jinja2
 import jinja2
@@ -12,20 +14,29 @@ import lms_rt
 from lms_rt import keys
 from lms_rt.auth import views as auth_views
 from lms_rt.auth.permissions import authorize
+from lms_rt.auth.realtime import session_authenticator
 from lms_rt.config import Settings
 from lms_rt.http import headers, middlewares
 from lms_rt.http.openapi import ApiRegistry, ApiRoutes
 from lms_rt.metrics import Metrics
 from lms_rt.paths import STATIC_DIR, TEMPLATES_DIR
+from lms_rt.realtime.registry import RealtimeRegistry
+from lms_rt.realtime.setup import setup_realtime
 from lms_rt.resources import CLEANUP_CONTEXTS
 from lms_rt.system import pages
 from lms_rt.system import views as system_views
+from lms_rt.users import realtime as users_realtime
 from lms_rt.users import views as users_views
 
 
 def api_tables() -> list[ApiRoutes]:
     """Every domain's ``/api/v1`` route table, in the order they appear in the docs."""
     return [auth_views.api, users_views.api, system_views.api]
+
+
+def realtime_kinds() -> list[Callable[[RealtimeRegistry], None]]:
+    """Every domain's channel kinds and websocket methods."""
+    return [users_realtime.register]
 
 
 def create_app(settings: Settings) -> web.Application:
@@ -52,6 +63,11 @@ def create_app(settings: Settings) -> web.Application:
     for table in api_tables():
         registry.add(app, table)
     app[keys.API] = registry
+
+    realtime = RealtimeRegistry()
+    for register in realtime_kinds():
+        register(realtime)
+    setup_realtime(app, realtime, session_authenticator)
 
     app.router.add_routes(system_views.routes)
     app.router.add_routes(pages.routes)

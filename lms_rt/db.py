@@ -105,3 +105,11 @@ async def atomic(deps: Deps) -> AsyncIterator[PostCommit]:
     finally:
         _current.reset(token)
     await effects.flush()
+
+
+def after_commit() -> PostCommit:
+    """The buffer of the enclosing :func:`atomic` block, for effects raised deep in a service."""
+    effects = _current.get()
+    if effects is None:
+        raise RuntimeError("after_commit() needs an enclosing atomic() block")
+    return effects

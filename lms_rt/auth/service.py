@@ -13,7 +13,7 @@ from lms_rt.auth import totp
 from lms_rt.auth.models import AuthSession, OneTimeToken, RefreshToken, TokenPurpose
 from lms_rt.auth.schemas import MfaChallenge, MfaSetupOut, RegisterIn, TokenPair
 from lms_rt.auth.tokens import Claims, InvalidToken, TokenType, random_token, token_hash
-from lms_rt.db import atomic
+from lms_rt.db import after_commit, atomic
 from lms_rt.deps import Deps
 from lms_rt.errors import BadRequest, Conflict, Invalid, NotFound, Unauthorized
 from lms_rt.users.models import Role, User
@@ -77,13 +77,22 @@ async def _issue_pair(
     )
 
 
+def announce_ended_sessions(user_id: uuid.UUID | str) -> None:
+    """After commit, the websocket gateway re-checks this user's sockets (closing with 4401)."""
+    after_commit().publish(f"auth:{user_id}", "sessions.ended", {})
+
+
 async def revoke_sessions(
     user_id: uuid.UUID, reason: str, *, except_session: uuid.UUID | str | None = None
 ) -> int:
+    """Must run inside ``atomic``: the gateway hears of it only once it is committed."""
     query = AuthSession.filter(user_id=user_id, revoked_at=None)
     if except_session is not None:
         query = query.exclude(id=except_session)
-    return await query.update(revoked_at=utcnow(), revoke_reason=reason)
+    ended = await query.update(revoked_at=utcnow(), revoke_reason=reason)
+    if ended:
+        announce_ended_sessions(user_id)
+    return ended
 
 
 async def authenticate(deps: Deps, access_token: str) -> tuple[User, Claims]:
@@ -136,19 +145,30 @@ async def refresh(deps: Deps, refresh_token: str) -> TokenPair:
             pair = await _issue_pair(deps, session.user, session, successor)
             await AuthSession.filter(id=session.id).update(last_used_at=now)
     if pair is None:
-        revoked = await AuthSession.filter(id=row.session_id, revoked_at=None).update(
-            revoked_at=now, revoke_reason="refresh_reuse"
-        )
-        if revoked:
-            log.warning("refresh token reuse: session %s revoked", row.session_id)
+        async with atomic(deps):
+            revoked = await AuthSession.filter(id=row.session_id, revoked_at=None).update(
+                revoked_at=now, revoke_reason="refresh_reuse"
+            )
+            if revoked:
+                log.warning("refresh token reuse: session %s revoked", row.session_id)
+                session_row = await AuthSession.get(id=row.session_id)
+                announce_ended_sessions(session_row.user_id)
         raise Unauthorized("refresh token already used; the session has been ended")
     return pair
 
 
-async def logout(claims: Claims) -> None:
-    await AuthSession.filter(id=claims.session_id, revoked_at=None).update(
-        revoked_at=utcnow(), revoke_reason="logout"
-    )
+async def logout(deps: Deps, claims: Claims) -> None:
+    async with atomic(deps):
+        ended = await AuthSession.filter(id=claims.session_id, revoked_at=None).update(
+            revoked_at=utcnow(), revoke_reason="logout"
+        )
+        if ended:
+            announce_ended_sessions(claims.subject)
+
+
+async def logout_all(deps: Deps, user: User) -> None:
+    async with atomic(deps):
+        await revoke_sessions(user.id, "logout_all")
 
 
 async def list_sessions(user: User) -> list[AuthSession]:
@@ -157,13 +177,15 @@ async def list_sessions(user: User) -> list[AuthSession]:
     ).order_by("-last_used_at")
 
 
-async def end_session(user: User, session_id: uuid.UUID) -> None:
+async def end_session(deps: Deps, user: User, session_id: uuid.UUID) -> None:
     """Another user's session is "not found", never "forbidden": ids reveal nothing."""
-    ended = await AuthSession.filter(id=session_id, user_id=user.id, revoked_at=None).update(
-        revoked_at=utcnow(), revoke_reason="ended_by_user"
-    )
-    if not ended:
-        raise NotFound("No such session")
+    async with atomic(deps):
+        ended = await AuthSession.filter(id=session_id, user_id=user.id, revoked_at=None).update(
+            revoked_at=utcnow(), revoke_reason="ended_by_user"
+        )
+        if not ended:
+            raise NotFound("No such session")
+        announce_ended_sessions(user.id)
 
 
 # --- sign-up and sign-in -------------------------------------------------------------------

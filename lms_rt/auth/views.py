@@ -101,12 +101,12 @@ async def refresh(request: web.Request, body: RefreshIn) -> TokenPair:
 async def logout(request: web.Request, user: User) -> None:
     """Ends the session: its refresh token and the current access token stop working."""
     _, claims = await caller(request)
-    await service.logout(claims)
+    await service.logout(request.app[keys.DEPS], claims)
 
 
 @api.post("/auth/logout-all", summary="Sign out every session", status=204, roles=ANYONE_SIGNED_IN)
 async def logout_all(request: web.Request, user: User) -> None:
-    await service.revoke_sessions(user.id, "logout_all")
+    await service.logout_all(request.app[keys.DEPS], user)
 
 
 @api.get(
@@ -139,7 +139,7 @@ async def sessions(request: web.Request, user: User) -> list[SessionOut]:
     errors=[404],
 )
 async def end_session(request: web.Request, user: User) -> None:
-    await service.end_session(user, path_uuid(request, "session_id"))
+    await service.end_session(request.app[keys.DEPS], user, path_uuid(request, "session_id"))
 
 
 @api.post("/auth/verify-email", summary="Confirm an email address", body=TokenIn, response=UserOut)

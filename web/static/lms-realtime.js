@@ -24,6 +24,9 @@ export const CloseCode = Object.freeze({
 });
 
 const OPEN = 1; // WebSocket.OPEN, spelled out so injected fakes need not define it
+// Least wait between two re-auths: an app that hands back the same soon-to-expire token is not
+// asked in a tight loop (the server's 4401 ends that case within 30 s of expiry).
+const REAUTH_RETRY_MS = 5000;
 
 // The error a rejected call() or a refused subscription carries: `code` is the server's
 // error code ("forbidden", "not_found", ...) or one of ours: "timeout", "disconnected", "closed".
@@ -41,8 +44,10 @@ export class LmsRealtimeError extends Error {
 export function tokenExpiry(token) {
   try {
     const part = String(token).split(".")[1];
-    const b64 = part.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(part.length / 4) * 4, "=");
-    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const b64 = part.replace(/-/g, "+").replace(/_/g, "/");
+    const bytes = Uint8Array.from(atob(b64.padEnd(Math.ceil(b64.length / 4) * 4, "=")), (c) =>
+      c.charCodeAt(0),
+    );
     const exp = JSON.parse(new TextDecoder().decode(bytes)).exp;
     return typeof exp === "number" ? exp * 1000 : null;
   } catch {
@@ -107,10 +112,14 @@ export class LmsRealtime {
 
     this._state = "idle"; // idle | connecting | open | waiting | closed
     this._ws = null;
+    this._openedAt = null;
+    this._confirmed = false; // the server has answered on this socket, so it took our auth
     this._generation = 0; // bumps on every attempt, so late async steps of an old one stop
     this._attempt = 0;
     this._nextId = 1; // one counter for sub, unsub and call ids
-    this._subs = new Map(); // channel -> {lastSeq, epoch, subId, ackSeq, fresh, handlers}
+    // channel -> {lastSeq, epoch, subId, ackSeq, fresh, rebase, handlers}: lastSeq is both the
+    // duplicate filter and the resume point; see _onReset for fresh and rebase.
+    this._subs = new Map();
     this._subIds = new Map(); // pending sub id -> channel
     this._calls = new Map(); // id -> {frame, resolve, reject, timer, sent}
     this._pingsSent = []; // send times of unanswered pings; pongs come back in order
@@ -119,7 +128,10 @@ export class LmsRealtime {
     this._tokenRead = null;
     this._tokenReason = "connect";
     this._timers = { reconnect: null, ping: null, reauth: null };
-    this._listeners = { open: new Set(), close: new Set(), reset: new Set(), error: new Set(), fatal: new Set() };
+    this._listeners = {};
+    for (const name of ["open", "close", "reset", "error", "fatal"]) {
+      this._listeners[name] = new Set();
+    }
     if (onFatal) this.on("fatal", onFatal);
   }
 
@@ -134,8 +146,10 @@ export class LmsRealtime {
     return () => this._listeners[name].delete(cb);
   }
 
+  // Also "reconnect now" while waiting out a backoff (e.g. when the browser comes back online).
   connect() {
     if (this._state === "connecting" || this._state === "open") return;
+    if (this._state === "closed") this._attempt = 0;
     this._clearTimer("reconnect");
     this._open();
   }
@@ -144,9 +158,8 @@ export class LmsRealtime {
     this._state = "closed";
     this._generation++;
     for (const name of Object.keys(this._timers)) this._clearTimer(name);
-    const ws = this._ws;
-    if (ws) this._drop(ws, CloseCode.NORMAL, "client closed");
     this._failCalls(() => true, "closed", "the client was closed");
+    if (this._ws) this._drop(this._ws, CloseCode.NORMAL, "client closed");
   }
 
   serverNow() {
@@ -157,7 +170,8 @@ export class LmsRealtime {
     const handler = { onEvent, onReset, onError };
     let sub = this._subs.get(channel);
     if (!sub) {
-      sub = { lastSeq: null, epoch: null, subId: null, ackSeq: null, fresh: false, handlers: new Set() };
+      sub = { lastSeq: null, epoch: null, subId: null, ackSeq: null, fresh: false, rebase: false };
+      sub.handlers = new Set();
       this._subs.set(channel, sub);
       if (this._isOpen()) this._sendSub(channel, sub);
     }
@@ -217,7 +231,7 @@ export class LmsRealtime {
       token = await this._readToken(this._tokenReason);
     } catch (error) {
       if (generation !== this._generation) return;
-      this._emit("error", { code: "token_failed", error });
+      this._fail("token_failed", error);
       this._scheduleReconnect(null);
       return;
     }
@@ -226,7 +240,7 @@ export class LmsRealtime {
     try {
       ws = new this._WebSocket(absoluteUrl(this.url));
     } catch (error) {
-      this._emit("error", { code: "connect_failed", error });
+      this._fail("connect_failed", error);
       this._scheduleReconnect(null);
       return;
     }
@@ -245,9 +259,9 @@ export class LmsRealtime {
     this._tokenReason = "connect";
     // Auth must be the first frame; everything after it is processed in order on the
     // server, so subscriptions and calls need not wait for a reply to it.
+    this._tokenExp = token ? tokenExpiry(token) : null;
     if (token) {
       this._send({ op: "auth", token });
-      this._tokenExp = tokenExpiry(token);
       this._armReauth();
     }
     this._subIds.clear();
@@ -332,12 +346,11 @@ export class LmsRealtime {
   _armReauth() {
     this._clearTimer("reauth");
     if (this._tokenExp == null || !this._isOpen()) return;
-    // exp is server time; a floor keeps an app that hands back the same token from being
-    // asked in a tight loop (the server's 4401 ends that case within 30 s).
-    const delay = Math.max(this._tokenExp - this.reauthLead - this.serverNow(), this.minDelay * 10);
+    // exp is stamped in server time, so it is compared with the server clock estimate.
+    const delay = Math.max(this._tokenExp - this.reauthLead - this.serverNow(), REAUTH_RETRY_MS);
     this._timers.reauth = this._setTimeout(() => {
       this._timers.reauth = null;
-      this.reauthenticate("expiring").catch((error) => this._emit("error", { code: "token_failed", error }));
+      this.reauthenticate("expiring").catch((cause) => this._fail("token_failed", cause));
     }, delay);
   }
 
@@ -363,10 +376,10 @@ export class LmsRealtime {
     try {
       frame = JSON.parse(data);
     } catch (error) {
-      this._emit("error", { code: "bad_frame", error });
+      this._fail("bad_frame", error);
       return;
     }
-    this._confirmed = true; // the server answered after our auth: the auth was accepted
+    this._confirmed = true;
     switch (frame.op) {
       case "event":
         return this._onEvent(frame);
@@ -389,9 +402,11 @@ export class LmsRealtime {
     const sub = this._subs.get(frame.channel);
     if (!sub) return;
     if (typeof frame.seq === "number") {
-      // A resume replays from `since`; anything at or below what we saw is a duplicate.
-      if (sub.lastSeq != null && frame.seq <= sub.lastSeq) return;
+      // A resume replays from `since`; anything at or below what we saw is a duplicate,
+      // unless a reset made the old numbers meaningless.
+      if (sub.lastSeq != null && !sub.rebase && frame.seq <= sub.lastSeq) return;
       sub.lastSeq = frame.seq;
+      sub.rebase = false;
     }
     sub.fresh = false;
     for (const h of [...sub.handlers]) this._safely(h.onEvent, frame);
@@ -405,9 +420,10 @@ export class LmsRealtime {
     sub.epoch = frame.epoch ?? sub.epoch;
     sub.ackSeq = frame.seq;
     sub.fresh = true;
-    // A first subscription starts at the channel's head; a resume keeps lastSeq so the
-    // replayed events above it are delivered.
-    if (sub.lastSeq == null) sub.lastSeq = frame.seq;
+    // A first subscription (or one reset before its ack) starts at the channel's head; a
+    // resume keeps lastSeq so the replayed events above it are delivered.
+    if (sub.lastSeq == null || sub.rebase) sub.lastSeq = frame.seq;
+    sub.rebase = false;
   }
 
   _onReset(frame) {
@@ -416,14 +432,16 @@ export class LmsRealtime {
     if (frame.epoch != null) sub.epoch = frame.epoch;
     if (typeof frame.seq === "number") {
       sub.lastSeq = frame.seq;
-    } else if (sub.fresh) {
-      // The server acks before it resets (section 5): that ack's seq is the head the
-      // refetch covers, and a resume from it after another drop misses nothing.
-      sub.lastSeq = sub.ackSeq;
+      sub.rebase = false;
     } else {
-      // Reset before (or without) an ack: the next ack, or failing that the next event,
-      // sets the base.
-      sub.lastSeq = null;
+      // A reset comes right after the ack of a resume that could not be served (section 5),
+      // or on its own when the channel's history was lost (a new epoch, numbered from 1
+      // again). The old numbers no longer filter anything, so the next ack or event sets the
+      // base. Until then lastSeq stays a resume point: after a failed resume it is the ack's
+      // seq in the ack's epoch, so a drop before any event misses nothing; after a lost
+      // history it carries the old epoch, so the server answers the resume with a reset.
+      if (sub.fresh) sub.lastSeq = sub.ackSeq;
+      sub.rebase = true;
     }
     for (const h of [...sub.handlers]) this._safely(h.onReset, frame);
     this._emit("reset", { channel: frame.channel });
@@ -480,6 +498,7 @@ export class LmsRealtime {
     const id = this._nextId++;
     sub.subId = id;
     sub.fresh = false;
+    sub.rebase = false; // the server filters a resume by `since` itself
     this._subIds.set(id, channel);
     const frame = { op: "sub", id, channel };
     if (sub.lastSeq != null) {
@@ -521,6 +540,11 @@ export class LmsRealtime {
     this._timers[name] = null;
   }
 
+  // Every "error" listener gets an LmsRealtimeError; the original exception is its `cause`.
+  _fail(code, cause) {
+    this._emit("error", new LmsRealtimeError(code, String(cause?.message ?? cause), { cause }));
+  }
+
   _emit(name, payload) {
     for (const cb of [...this._listeners[name]]) this._safely(cb, payload, name !== "error");
   }
@@ -531,7 +555,7 @@ export class LmsRealtime {
     try {
       fn(arg);
     } catch (error) {
-      if (report && this._listeners.error.size) this._emit("error", { code: "handler_failed", error });
+      if (report && this._listeners.error.size) this._fail("handler_failed", error);
       else console.error(error);
     }
   }

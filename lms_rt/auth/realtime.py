@@ -1,0 +1,47 @@
+"""How the websocket gateway authenticates sockets and learns of ended sessions."""
+
+from __future__ import annotations
+
+import uuid
+
+from aiohttp import web
+
+from lms_rt import keys
+from lms_rt.auth.models import AuthSession
+from lms_rt.auth.service import authenticate, utcnow
+from lms_rt.deps import Deps
+from lms_rt.realtime.registry import Caller
+
+
+class SessionAuthenticator:
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    async def authenticate(self, token: str) -> tuple[Caller, float]:
+        user, claims = await authenticate(self.deps, token)
+        caller = Caller(
+            user_id=str(user.id),
+            role=user.role.value,
+            name=user.full_name,
+            session_id=claims.session_id or "",
+        )
+        return caller, claims.expires_at.timestamp()
+
+    async def live_sessions(self, session_ids: set[str]) -> set[str]:
+        ids = [uuid.UUID(value) for value in session_ids if _is_uuid(value)]
+        rows = await AuthSession.filter(
+            id__in=ids, revoked_at=None, expires_at__gt=utcnow(), user__is_active=True
+        ).values_list("id", flat=True)
+        return {str(row) for row in rows}
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def session_authenticator(app: web.Application) -> SessionAuthenticator:
+    return SessionAuthenticator(app[keys.DEPS])

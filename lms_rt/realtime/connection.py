@@ -1,0 +1,172 @@
+"""One websocket's outgoing side: a bounded byte queue drained by its own writer task.
+
+Broadcasts put the same bytes in many queues without awaiting anything, so one slow reader
+never holds up the others. A queue over its byte limit means the reader cannot keep up: the
+socket is closed with 4429 and the client resumes from its last sequence number.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from aiohttp import WSMsgType, web
+
+from lms_rt.realtime.bus import Event
+from lms_rt.realtime.protocol import CLOSE_TOO_SLOW, reset
+from lms_rt.realtime.registry import Caller
+
+log = logging.getLogger(__name__)
+
+# After a slow consumer's close frame, how long its buffered bytes may take to drain before
+# the TCP connection is cut outright.
+SLOW_CLOSE_LINGER_SECONDS = 5.0
+
+
+@dataclass
+class Subscription:
+    last_seq: int = 0
+    # Live events that arrive while the subscription is replaying history wait here.
+    pending: list[Event] | None = field(default_factory=list)
+
+
+class Connection:
+    def __init__(
+        self,
+        ws: web.WebSocketResponse,
+        transport: asyncio.Transport | None,
+        *,
+        max_queue_bytes: int,
+        on_slow: Callable[[Connection], None],
+    ) -> None:
+        self.id = uuid.uuid4().hex
+        self.ws = ws
+        self.transport = transport
+        self.caller: Caller | None = None
+        self.token_expires_at = 0.0
+        self.subscriptions: dict[str, Subscription] = {}
+        self.connected_at = time.monotonic()
+        self._max_queue_bytes = max_queue_bytes
+        self._on_slow = on_slow
+        self._queue: deque[bytes] = deque()
+        self._queued_bytes = 0
+        self._wakeup = asyncio.Event()
+        self._idle = asyncio.Event()
+        self.closed = False
+        self.delivered = 0
+        self._writer = asyncio.create_task(self._write_loop(), name=f"ws-writer-{self.id}")
+
+    # --- sending -------------------------------------------------------------------------
+
+    def send(self, data: bytes) -> None:
+        """Queue a text frame; never waits. Overflow closes the socket as too slow."""
+        if self.closed:
+            return
+        self._queued_bytes += len(data)
+        if self._queued_bytes > self._max_queue_bytes:
+            self.abort_slow()
+            return
+        self._queue.append(data)
+        self._wakeup.set()
+
+    async def _write_loop(self) -> None:
+        try:
+            while True:
+                await self._wakeup.wait()
+                self._wakeup.clear()
+                self._idle.clear()
+                while self._queue:
+                    data = self._queue.popleft()
+                    await self.ws.send_frame(data, WSMsgType.TEXT)
+                    self._queued_bytes -= len(data)
+                    self.delivered += 1
+                self._idle.set()
+        except (ConnectionError, RuntimeError) as exc:
+            log.debug("writer of %s stopped: %s", self.id, exc)
+        except asyncio.CancelledError:
+            pass
+
+    def abort_slow(self) -> None:
+        """Drop what is queued, put a 4429 close frame behind what the kernel already has,
+        and cut the connection if it still has not drained after a while.
+
+        aiohttp's own close waits for the send buffer to drain, which never happens for a
+        reader that stopped reading, so the close frame is written to the transport directly.
+        """
+        if self.closed:
+            return
+        self.closed = True
+        self._queue.clear()
+        self._writer.cancel()
+        self._on_slow(self)
+        transport = self.transport
+        if transport is None or transport.is_closing():
+            return
+        reason = b"too slow"
+        payload = CLOSE_TOO_SLOW.to_bytes(2, "big") + reason
+        transport.write(bytes([0x88, len(payload)]) + payload)
+        transport.close()
+        asyncio.get_running_loop().call_later(SLOW_CLOSE_LINGER_SECONDS, transport.abort)
+
+    async def close(self, code: int, message: str = "") -> None:
+        if self.closed:
+            return
+        self.closed = True
+        # Let what is already queued reach the client first (e.g. the reason for a kick).
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._drain(), 1.0)
+        self._writer.cancel()
+        try:
+            await asyncio.wait_for(self.ws.close(code=code, message=message.encode()), 2.0)
+        except (TimeoutError, ConnectionError, RuntimeError):
+            if self.transport is not None:
+                self.transport.abort()
+
+    async def _drain(self) -> None:
+        if self._queue and not self._writer.done():
+            await self._idle.wait()
+
+    async def stop(self) -> None:
+        self.closed = True
+        self._writer.cancel()
+        await asyncio.gather(self._writer, return_exceptions=True)
+
+    # --- events --------------------------------------------------------------------------
+
+    def deliver(self, event: Event) -> None:
+        """In order, exactly once per subscription, held back while history replays."""
+        subscription = self.subscriptions.get(event.channel)
+        if subscription is None:
+            return
+        if subscription.pending is not None:
+            subscription.pending.append(event)
+            return
+        if event.seq <= subscription.last_seq:
+            return
+        subscription.last_seq = event.seq
+        self.send(event.frame)
+
+    def replayed(self, channel: str, events: list[Event]) -> int:
+        """Send history, then whatever arrived live meanwhile, skipping duplicates."""
+        subscription = self.subscriptions[channel]
+        pending, subscription.pending = subscription.pending or [], None
+        sent = 0
+        for event in [*events, *pending]:
+            if event.seq > subscription.last_seq:
+                subscription.last_seq = event.seq
+                self.send(event.frame)
+                sent += 1
+        return sent
+
+    def reset_channel(self, channel: str) -> None:
+        subscription = self.subscriptions.get(channel)
+        if subscription is None:
+            return
+        subscription.last_seq = 0
+        self.send(reset(channel))

@@ -1,0 +1,338 @@
+"""``/ws``: one socket per client carrying many channels, calls and clock pings.
+
+Lifecycle: Origin checked at the handshake → ``auth`` frame within the timeout → frames until
+the client leaves, is refused (4401/4403...), falls behind (4429) or the server stops (1001).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Iterable
+from typing import Protocol
+from urllib.parse import urlsplit
+
+from aiohttp import WSMsgType, web
+
+from lms_rt.config import Settings
+from lms_rt.errors import Forbidden, LmsError, Unauthorized
+from lms_rt.metrics import Metrics
+from lms_rt.realtime import protocol
+from lms_rt.realtime.bus import Event
+from lms_rt.realtime.connection import Connection
+from lms_rt.realtime.hub import Hub
+from lms_rt.realtime.presence import Presence
+from lms_rt.realtime.protocol import BadFrame
+from lms_rt.realtime.registry import Caller, RealtimeRegistry, parse_channel
+
+log = logging.getLogger(__name__)
+
+# Internal channel on which the auth domain announces ended sessions of a user.
+AUTH_CHANNEL_KIND = "auth"
+# Backstop for a missed announcement: every open socket's session is re-checked this often.
+SESSION_RECHECK_SECONDS = 30.0
+
+
+class Authenticator(Protocol):
+    async def authenticate(self, token: str) -> tuple[Caller, float]:
+        """The caller and the token's expiry (epoch seconds); raises Unauthorized."""
+
+    async def live_sessions(self, session_ids: set[str]) -> set[str]:
+        """Which of these sessions are still signed in (not revoked, user active)."""
+
+
+class TokenBucket:
+    """Per-socket message budget: ``rate`` per second with bursts up to ``burst``."""
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate, self.burst = rate, float(burst)
+        self.tokens, self.stamp = float(burst), time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+class Gateway:
+    def __init__(
+        self,
+        settings: Settings,
+        hub: Hub,
+        registry: RealtimeRegistry,
+        authenticator: Authenticator,
+        presence: Presence,
+        metrics: Metrics,
+    ) -> None:
+        self.settings = settings
+        self.hub = hub
+        self.registry = registry
+        self.authenticator = authenticator
+        self.presence = presence
+        self.metrics = metrics
+        self._allowed_origins = allowed_origins(settings)
+        self._auth_watch = _AuthWatch(self)
+        self._tasks: list[asyncio.Task[None]] = []
+        self.closing = False
+
+    async def start(self) -> None:
+        self._tasks.append(asyncio.create_task(self._recheck_sessions_loop()))
+
+    async def stop(self) -> None:
+        """Graceful shutdown: 1001 tells clients to reconnect, to another process."""
+        self.closing = True
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(
+            *(
+                self._close(c, protocol.CLOSE_GOING_AWAY, "server restarting")
+                for c in tuple(self.hub.connections)
+            ),
+            return_exceptions=True,
+        )
+
+    # --- handshake -----------------------------------------------------------------------
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        origin = request.headers.get("Origin")
+        if origin is not None and origin not in self._allowed_origins | {_own_origin(request)}:
+            raise Forbidden("This origin may not open a websocket here")
+        if self.closing:
+            raise web.HTTPServiceUnavailable()
+        ws = web.WebSocketResponse(
+            heartbeat=self.settings.ws_heartbeat_seconds,
+            max_msg_size=self.settings.ws_max_frame_bytes,
+            # Per-message deflate costs CPU per socket on the fan-out path: off.
+            compress=False,
+        )
+        await ws.prepare(request)
+        connection = Connection(
+            ws,
+            request.transport,
+            max_queue_bytes=self.settings.ws_send_queue_bytes,
+            on_slow=self._slow,
+        )
+        self.hub.add(connection)
+        try:
+            await self._serve(connection)
+        finally:
+            await self._forget(connection)
+        return ws
+
+    async def _serve(self, connection: Connection) -> None:
+        ws = connection.ws
+        bucket = TokenBucket(self.settings.ws_messages_per_second, self.settings.ws_message_burst)
+        auth_deadline = asyncio.get_running_loop().call_later(
+            self.settings.ws_auth_timeout_seconds,
+            lambda: self._spawn_close(connection, protocol.CLOSE_AUTH_TIMEOUT, "auth timeout"),
+        )
+        try:
+            async for message in ws:
+                if connection.closed:
+                    break
+                if message.type == WSMsgType.BINARY:
+                    await self._close(connection, protocol.CLOSE_UNSUPPORTED, "text frames only")
+                    break
+                if message.type != WSMsgType.TEXT:
+                    continue
+                if not bucket.take():
+                    await self._close(connection, protocol.CLOSE_TOO_SLOW, "too many messages")
+                    break
+                await self._on_text(connection, message.data, auth_deadline)
+            if ws.close_code == protocol.CLOSE_TOO_BIG or isinstance(ws.exception(), ValueError):
+                self.metrics.ws_closes.labels(str(protocol.CLOSE_TOO_BIG)).inc()
+        finally:
+            auth_deadline.cancel()
+
+    async def _on_text(
+        self, connection: Connection, text: str, auth_deadline: asyncio.TimerHandle
+    ) -> None:
+        try:
+            frame = protocol.parse_client_frame(text)
+        except BadFrame as exc:
+            connection.send(protocol.error("bad_request", str(exc), exc.frame_id))
+            return
+        if isinstance(frame, protocol.Auth):
+            await self._authenticate(connection, frame.token, auth_deadline)
+            return
+        if isinstance(frame, protocol.Ping):
+            connection.send(protocol.pong(int(time.time() * 1000)))
+            return
+        caller = connection.caller
+        if caller is None:
+            await self._close(connection, protocol.CLOSE_UNAUTHORIZED, "authenticate first")
+            return
+        if isinstance(frame, protocol.Sub):
+            await self._subscribe(connection, caller, frame)
+        elif isinstance(frame, protocol.Unsub):
+            await self.hub.unsubscribe(connection, frame.channel)
+            await self.presence.leave(connection, frame.channel)
+            connection.send(protocol.encode({"op": "ack", "id": frame.id}))
+        elif isinstance(frame, protocol.Call):
+            await self._call(connection, caller, frame)
+
+    # --- auth ----------------------------------------------------------------------------
+
+    async def _authenticate(
+        self, connection: Connection, token: str, auth_deadline: asyncio.TimerHandle
+    ) -> None:
+        try:
+            caller, expires_at = await self.authenticator.authenticate(token)
+        except Unauthorized as exc:
+            await self._close(connection, protocol.CLOSE_UNAUTHORIZED, exc.message[:100])
+            return
+        first = connection.caller is None
+        if (
+            not first
+            and connection.caller is not None
+            and caller.user_id != connection.caller.user_id
+        ):
+            await self._close(connection, protocol.CLOSE_UNAUTHORIZED, "a socket keeps its user")
+            return
+        if first:
+            if len(self.hub.user_connections(caller.user_id)) >= (
+                self.settings.ws_max_connections_per_user
+            ):
+                await self._close(connection, protocol.CLOSE_TOO_SLOW, "too many connections")
+                return
+            auth_deadline.cancel()
+        connection.caller = caller
+        connection.token_expires_at = expires_at
+        if first:
+            self.hub.authenticated(connection)
+            await self._watch_auth(caller)
+        self._schedule_expiry(connection, expires_at)
+        connection.send(protocol.encode({"op": "authed", "user_id": caller.user_id}))
+
+    def _schedule_expiry(self, connection: Connection, expires_at: float) -> None:
+        """Close with 4401 unless a fresh token arrives within the grace after expiry."""
+        delay = max(0.0, expires_at - time.time()) + self.settings.ws_reauth_grace_seconds
+
+        def expire() -> None:
+            if not connection.closed and connection.token_expires_at <= expires_at:
+                self._spawn_close(connection, protocol.CLOSE_UNAUTHORIZED, "token expired")
+
+        asyncio.get_running_loop().call_later(delay, expire)
+
+    async def _watch_auth(self, caller: Caller) -> None:
+        channel = f"{AUTH_CHANNEL_KIND}:{caller.user_id}"
+        await self.hub.bus.subscribe(channel, self._auth_watch)
+
+    async def recheck_user(self, user_id: str) -> None:
+        connections = [c for c in self.hub.user_connections(user_id) if c.caller is not None]
+        await self._close_ended(connections)
+
+    async def _close_ended(self, connections: Iterable[Connection]) -> None:
+        connections = list(connections)
+        sessions = {c.caller.session_id for c in connections if c.caller is not None}
+        if not sessions:
+            return
+        live = await self.authenticator.live_sessions(sessions)
+        for connection in connections:
+            if connection.caller is not None and connection.caller.session_id not in live:
+                self._spawn_close(connection, protocol.CLOSE_UNAUTHORIZED, "signed out")
+
+    async def _recheck_sessions_loop(self) -> None:
+        while True:
+            await asyncio.sleep(SESSION_RECHECK_SECONDS)
+            try:
+                await self._close_ended(tuple(self.hub.connections))
+            except Exception:
+                log.exception("session re-check failed")
+
+    # --- channels and calls --------------------------------------------------------------
+
+    async def _subscribe(self, connection: Connection, caller: Caller, frame: protocol.Sub) -> None:
+        channel = parse_channel(frame.channel)
+        allowed = channel is not None and await self.registry.may_subscribe(caller, channel)
+        if not allowed or channel is None:
+            connection.send(
+                protocol.error(
+                    "forbidden",
+                    f"you may not follow {frame.channel}",
+                    frame.id,
+                    protocol.CLOSE_FORBIDDEN,
+                )
+            )
+            return
+        await self.hub.subscribe(connection, frame.id, frame.channel, frame.since, frame.epoch)
+        kind = self.registry.kind_of(channel)
+        if kind is not None and kind.presence:
+            await self.presence.join(connection, frame.channel)
+
+    async def _call(self, connection: Connection, caller: Caller, frame: protocol.Call) -> None:
+        if frame.method not in self.registry.methods:
+            connection.send(
+                protocol.error("bad_request", f"unknown method {frame.method}", frame.id)
+            )
+            return
+        try:
+            result = await self.registry.call(caller, frame.method, frame.params)
+        except LmsError as exc:
+            connection.send(protocol.reply_error(frame.id, exc.code, exc.message))
+            return
+        except Exception:
+            log.exception("call %s failed", frame.method)
+            connection.send(protocol.reply_error(frame.id, "internal_error", "call failed"))
+            return
+        connection.send(protocol.reply(frame.id, result))
+
+    # --- closing -------------------------------------------------------------------------
+
+    def _slow(self, connection: Connection) -> None:
+        self.metrics.ws_slow_closes.inc()
+        self.metrics.ws_closes.labels(str(protocol.CLOSE_TOO_SLOW)).inc()
+
+    def _spawn_close(self, connection: Connection, code: int, reason: str) -> None:
+        task = asyncio.create_task(self._close(connection, code, reason))
+        self._tasks.append(task)
+        task.add_done_callback(self._tasks.remove)
+
+    async def _close(self, connection: Connection, code: int, reason: str) -> None:
+        if connection.closed:
+            return
+        self.metrics.ws_closes.labels(str(code)).inc()
+        await connection.close(code, reason)
+
+    async def _forget(self, connection: Connection) -> None:
+        await connection.stop()
+        await self.presence.leave_all(connection)
+        caller = connection.caller
+        await self.hub.remove(connection)
+        if caller is not None and not self.hub.user_connections(caller.user_id):
+            await self.hub.bus.unsubscribe(
+                f"{AUTH_CHANNEL_KIND}:{caller.user_id}", self._auth_watch
+            )
+
+
+class _AuthWatch:
+    """Listens on ``auth:<user>`` channels and re-checks that user's sockets."""
+
+    def __init__(self, gateway: Gateway) -> None:
+        self.gateway = gateway
+
+    def on_event(self, event: Event) -> None:
+        user_id = event.channel.split(":", 1)[1]
+        task = asyncio.create_task(self.gateway.recheck_user(user_id))
+        self.gateway._tasks.append(task)
+        task.add_done_callback(self.gateway._tasks.remove)
+
+    def on_reset(self, channel: str) -> None:
+        self.on_event(Event(channel=channel, seq=0, frame=b""))
+
+
+def allowed_origins(settings: Settings) -> frozenset[str]:
+    origins = set(settings.cors_origins)
+    base = urlsplit(settings.base_url)
+    origins.add(f"{base.scheme}://{base.netloc}")
+    return frozenset(origins)
+
+
+def _own_origin(request: web.Request) -> str:
+    return f"{request.scheme}://{request.host}"

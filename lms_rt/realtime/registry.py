@@ -1,0 +1,106 @@
+"""What domains plug into the gateway: channel kinds with their policies, and RPC methods.
+
+The realtime package imports no domain. Each domain registers its channel kinds (who may
+subscribe) and its methods (``live.answer`` ...) on the app's :class:`RealtimeRegistry`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from lms_rt.errors import Forbidden
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The authenticated user behind a socket."""
+
+    user_id: str
+    role: str
+    name: str
+    session_id: str
+
+
+@dataclass(frozen=True)
+class ChannelName:
+    kind: str
+    id: str
+    sub: str | None
+
+    @property
+    def text(self) -> str:
+        return f"{self.kind}:{self.id}" + (f":{self.sub}" if self.sub else "")
+
+
+_CHANNEL = re.compile(r"^([a-z]+):([A-Za-z0-9_-]{1,64})(?::([a-z]+))?$")
+
+
+def parse_channel(text: str) -> ChannelName | None:
+    match = _CHANNEL.match(text)
+    if match is None:
+        return None
+    return ChannelName(kind=match.group(1), id=match.group(2), sub=match.group(3))
+
+
+# May this caller follow this channel? (``user:<id>`` -> is it them?)
+ChannelPolicy = Callable[[Caller, ChannelName], Awaitable[bool]]
+# An RPC method: the caller and its params in, a JSON-able result out; raises LmsError.
+Method = Callable[[Caller, dict[str, Any]], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class ChannelKind:
+    name: str
+    policy: ChannelPolicy
+    subs: frozenset[str | None]
+    presence: bool
+
+
+@dataclass(frozen=True)
+class MethodSpec:
+    name: str
+    handler: Method
+    roles: frozenset[str] | None
+
+
+class RealtimeRegistry:
+    def __init__(self) -> None:
+        self.kinds: dict[str, ChannelKind] = {}
+        self.methods: dict[str, MethodSpec] = {}
+
+    def channel(
+        self,
+        kind: str,
+        policy: ChannelPolicy,
+        *,
+        subs: Iterable[str | None] = (None,),
+        presence: bool = False,
+    ) -> None:
+        """Register ``kind:<id>`` (and ``kind:<id>:<sub>`` for each named sub)."""
+        if kind in self.kinds:
+            raise ValueError(f"channel kind {kind!r} is registered twice")
+        self.kinds[kind] = ChannelKind(kind, policy, frozenset(subs), presence)
+
+    def method(self, name: str, handler: Method, *, roles: Iterable[str] | None = None) -> None:
+        if name in self.methods:
+            raise ValueError(f"method {name!r} is registered twice")
+        self.methods[name] = MethodSpec(name, handler, frozenset(roles) if roles else None)
+
+    def kind_of(self, channel: ChannelName) -> ChannelKind | None:
+        kind = self.kinds.get(channel.kind)
+        if kind is None or channel.sub not in kind.subs:
+            return None
+        return kind
+
+    async def may_subscribe(self, caller: Caller, channel: ChannelName) -> bool:
+        kind = self.kind_of(channel)
+        return kind is not None and await kind.policy(caller, channel)
+
+    async def call(self, caller: Caller, name: str, params: dict[str, Any]) -> Any:
+        spec = self.methods[name]
+        if spec.roles is not None and caller.role not in spec.roles:
+            raise Forbidden(f"{name} needs one of the roles: {', '.join(sorted(spec.roles))}")
+        return await spec.handler(caller, params)

@@ -1,0 +1,70 @@
+"""Wiring the realtime parts onto the app: hub, presence, gateway, ``/ws`` and built-ins."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from aiohttp import web
+
+from lms_rt import keys
+from lms_rt.errors import Forbidden, Invalid
+from lms_rt.realtime.gateway import Authenticator, Gateway
+from lms_rt.realtime.hub import Hub
+from lms_rt.realtime.presence import Presence
+from lms_rt.realtime.registry import Caller, RealtimeRegistry, parse_channel
+
+GATEWAY = web.AppKey("gateway", Gateway)
+REALTIME = web.AppKey("realtime", RealtimeRegistry)
+
+
+def setup_realtime(
+    app: web.Application,
+    registry: RealtimeRegistry,
+    authenticator: Callable[[web.Application], Authenticator],
+) -> None:
+    app[REALTIME] = registry
+
+    async def context(app: web.Application) -> AsyncIterator[None]:
+        deps = app[keys.DEPS]
+        metrics = app[keys.METRICS]
+        hub = Hub(deps.bus, metrics)
+        presence = Presence(deps.bus, deps.redis)
+        gateway = Gateway(deps.settings, hub, registry, authenticator(app), presence, metrics)
+        _register_builtins(registry, presence)
+        metrics.track_bus(deps.bus)
+        await presence.start()
+        await gateway.start()
+        app[GATEWAY] = gateway
+        yield
+        await gateway.stop()
+        await presence.stop()
+
+    async def on_shutdown(app: web.Application) -> None:
+        # Before the server waits for handlers: sockets hear 1001 and move elsewhere.
+        if GATEWAY in app:
+            await app[GATEWAY].stop()
+
+    async def websocket(request: web.Request) -> web.StreamResponse:
+        return await request.app[GATEWAY].handle(request)
+
+    app.cleanup_ctx.append(context)
+    app.on_shutdown.append(on_shutdown)
+    app.router.add_get("/ws", websocket, name="websocket")
+
+
+def _register_builtins(registry: RealtimeRegistry, presence: Presence) -> None:
+    if "presence.list" in registry.methods:
+        return
+
+    async def presence_list(caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+        name = params.get("channel")
+        channel = parse_channel(name) if isinstance(name, str) else None
+        if channel is None:
+            raise Invalid("params.channel must be a channel name")
+        kind = registry.kind_of(channel)
+        if kind is None or not kind.presence or not await kind.policy(caller, channel):
+            raise Forbidden(f"no presence for you on {name}")
+        return {"channel": name, "members": await presence.members(channel.text)}
+
+    registry.method("presence.list", presence_list)
