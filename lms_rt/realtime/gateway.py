@@ -122,7 +122,8 @@ class Gateway:
         try:
             await self._serve(connection)
         finally:
-            await self._forget(connection)
+            # The handler may be cancelled once the peer is gone; clean-up must still finish.
+            await asyncio.shield(self._forget(connection))
         return ws
 
     async def _serve(self, connection: Connection) -> None:

@@ -16,10 +16,14 @@ from lms_rt.users.models import Role, User
 from lms_rt.users.schemas import MeUpdate, UserAdminUpdate, UserCreate, UserListQuery
 
 
-async def update_me(user: User, data: MeUpdate) -> User:
+async def update_me(deps: Deps, user: User, data: MeUpdate) -> User:
+    """Other tabs and devices of the user hear ``user.updated`` on ``user:<id>``."""
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
-    if changes:
+    if not changes:
+        return user
+    async with atomic(deps) as effects:
         await User.filter(id=user.id).update(**changes)
+        effects.publish(f"user:{user.id}", "user.updated", {"changed": sorted(changes)})
     return await User.get(id=user.id)
 
 

@@ -37,7 +37,7 @@ async def me(request: web.Request, user: User) -> UserOut:
 )
 async def update_me(request: web.Request, body: MeUpdate, user: User) -> UserOut:
     """Role, email verification and activation are not yours to set: such fields get 422."""
-    return UserOut.of(await service.update_me(user, body))
+    return UserOut.of(await service.update_me(request.app[keys.DEPS], user, body))
 
 
 @api.post(
