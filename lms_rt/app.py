@@ -16,6 +16,9 @@ from lms_rt.auth import views as auth_views
 from lms_rt.auth.permissions import authorize
 from lms_rt.auth.realtime import session_authenticator
 from lms_rt.config import Settings
+from lms_rt.courses import realtime as courses_realtime
+from lms_rt.courses import views as courses_views
+from lms_rt.enrollments import views as enrollments_views
 from lms_rt.http import headers, middlewares
 from lms_rt.http.openapi import ApiRegistry, ApiRoutes
 from lms_rt.metrics import Metrics
@@ -31,12 +34,18 @@ from lms_rt.users import views as users_views
 
 def api_tables() -> list[ApiRoutes]:
     """Every domain's ``/api/v1`` route table, in the order they appear in the docs."""
-    return [auth_views.api, users_views.api, system_views.api]
+    return [
+        auth_views.api,
+        users_views.api,
+        courses_views.api,
+        enrollments_views.api,
+        system_views.api,
+    ]
 
 
 def realtime_kinds() -> list[Callable[[RealtimeRegistry], None]]:
     """Every domain's channel kinds and websocket methods."""
-    return [users_realtime.register]
+    return [users_realtime.register, courses_realtime.register]
 
 
 def create_app(settings: Settings) -> web.Application:

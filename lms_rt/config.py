@@ -20,6 +20,8 @@ MIN_SECRET_KEY_BYTES = 32
 MODEL_MODULES: list[str] = [
     "lms_rt.users.models",
     "lms_rt.auth.models",
+    "lms_rt.courses.models",
+    "lms_rt.enrollments.models",
     "aerich.models",
 ]
 

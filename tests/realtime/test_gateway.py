@@ -385,3 +385,33 @@ async def test_presence_joins_leaves_and_list(make_client, make_settings):
     refused = await a.call("presence.list", {"channel": "room:closed"})
     assert refused["error"]["code"] == "forbidden"
     assert (await a.sub("room:closed"))["status"] == 4403
+
+
+@pytest.mark.services
+async def test_presence_of_a_crashed_process_drops_out(client, settings):
+    """A process that died stops refreshing its entries; lists ignore them once expired."""
+    import time
+
+    import orjson
+    from redis.asyncio import Redis
+
+    from lms_rt.realtime.presence import ENTRY_TTL_SECONDS, Presence
+
+    assert ENTRY_TTL_SECONDS < 60
+    redis = Redis.from_url(settings.redis_url)
+    try:
+        presence = Presence(client.app[keys.BUS], redis)
+        key = presence._key("room:open1")
+        alive = {"user_id": "u1", "name": "Alive", "role": "student", "connections": 1}
+        dead = {"user_id": "u2", "name": "Dead", "role": "student", "connections": 2}
+        await redis.hset(
+            key, "proc-a|u1", orjson.dumps({"entry": alive, "expires": time.time() + 30})
+        )
+        await redis.hset(
+            key, "proc-b|u2", orjson.dumps({"entry": dead, "expires": time.time() - 1})
+        )
+        members = await presence.members("room:open1")
+        assert [m["user_id"] for m in members] == ["u1"]
+        assert await redis.hkeys(key) == [b"proc-a|u1"]
+    finally:
+        await redis.aclose()

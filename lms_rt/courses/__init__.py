@@ -1,0 +1,1 @@
+"""The catalog: courses, their sections and lessons, and who teaches them."""

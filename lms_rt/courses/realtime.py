@@ -1,0 +1,36 @@
+"""``course:<id>`` (enrolled students and staff) and ``course:<id>:staff`` (staff only)."""
+
+from __future__ import annotations
+
+import uuid
+
+from lms_rt.courses.access import is_staff
+from lms_rt.courses.models import Course
+from lms_rt.enrollments.models import Enrollment, EnrollmentStatus
+from lms_rt.realtime.registry import Caller, ChannelName, RealtimeRegistry
+from lms_rt.users.models import User
+
+
+async def course_channel(caller: Caller, channel: ChannelName) -> bool:
+    try:
+        course_id = uuid.UUID(channel.id)
+    except ValueError:
+        return False
+    course = await Course.filter(id=course_id).first()
+    user = await User.filter(id=caller.user_id, is_active=True).first()
+    if course is None or user is None:
+        return False
+    if await is_staff(user, course):
+        return True
+    if channel.sub == "staff":
+        return False
+    return await Enrollment.filter(
+        course_id=course.id,
+        student_id=user.id,
+        status__in=[EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED],
+    ).exists()
+
+
+def register(registry: RealtimeRegistry) -> None:
+    # Presence: who of the class is online, listed for staff on either channel.
+    registry.channel("course", course_channel, subs=(None, "staff"), presence=True)

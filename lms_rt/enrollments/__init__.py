@@ -1,0 +1,1 @@
+"""Enrollments and per-lesson progress."""
