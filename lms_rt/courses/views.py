@@ -26,6 +26,7 @@ from lms_rt.courses.schemas import (
     StaffAdd,
     StaffOut,
 )
+from lms_rt.enrollments.models import Enrollment
 from lms_rt.http.openapi import ApiRoutes
 from lms_rt.http.pagination import Page
 from lms_rt.http.parsing import path_uuid
@@ -228,8 +229,10 @@ async def delete_section(request: web.Request, user: User) -> None:
 # --- lessons -------------------------------------------------------------------------------
 
 
-def lesson_out(lesson: Lesson) -> LessonOut:
-    summary = service.lesson_summary(lesson, None, staff=True)
+def lesson_out(
+    lesson: Lesson, enrollment: Enrollment | None = None, staff: bool = True
+) -> LessonOut:
+    summary = service.lesson_summary(lesson, enrollment, staff)
     return LessonOut(
         **summary.model_dump(),
         description=lesson.description,
@@ -279,14 +282,7 @@ async def get_lesson(request: web.Request) -> LessonOut:
     course, staff = await visible_course(user, request.match_info["course"])
     lesson = await service.course_lesson(course, request.match_info["lesson"])
     await service.readable_lesson(user, course, lesson, staff)
-    enrollment = await service.viewer_enrollment(user, course)
-    summary = service.lesson_summary(lesson, enrollment, staff)
-    return LessonOut(
-        **summary.model_dump(),
-        description=lesson.description,
-        content=lesson.content,
-        video_url=lesson.video_url,
-    )
+    return lesson_out(lesson, await service.viewer_enrollment(user, course), staff)
 
 
 @api.patch(
