@@ -23,6 +23,8 @@ from lms_rt.http import headers, middlewares
 from lms_rt.http.openapi import ApiRegistry, ApiRoutes
 from lms_rt.metrics import Metrics
 from lms_rt.paths import STATIC_DIR, TEMPLATES_DIR
+from lms_rt.quizzes import realtime as quizzes_realtime
+from lms_rt.quizzes import views as quizzes_views
 from lms_rt.realtime.registry import RealtimeRegistry
 from lms_rt.realtime.setup import setup_realtime
 from lms_rt.resources import CLEANUP_CONTEXTS
@@ -39,13 +41,14 @@ def api_tables() -> list[ApiRoutes]:
         users_views.api,
         courses_views.api,
         enrollments_views.api,
+        quizzes_views.api,
         system_views.api,
     ]
 
 
-def realtime_kinds() -> list[Callable[[RealtimeRegistry], None]]:
+def realtime_kinds() -> list[Callable[[RealtimeRegistry, web.Application], None]]:
     """Every domain's channel kinds and websocket methods."""
-    return [users_realtime.register, courses_realtime.register]
+    return [users_realtime.register, courses_realtime.register, quizzes_realtime.register]
 
 
 def create_app(settings: Settings) -> web.Application:
@@ -75,7 +78,7 @@ def create_app(settings: Settings) -> web.Application:
 
     realtime = RealtimeRegistry()
     for register in realtime_kinds():
-        register(realtime)
+        register(realtime, app)
     setup_realtime(app, realtime, session_authenticator)
 
     app.router.add_routes(system_views.routes)

@@ -22,6 +22,7 @@ MODEL_MODULES: list[str] = [
     "lms_rt.auth.models",
     "lms_rt.courses.models",
     "lms_rt.enrollments.models",
+    "lms_rt.quizzes.models",
     "aerich.models",
 ]
 

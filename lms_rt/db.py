@@ -21,9 +21,13 @@ from lms_rt.deps import Deps
 
 log = logging.getLogger(__name__)
 
-# Raw DDL that model Meta cannot express (partial unique indexes). Domains append to it; the
-# PostgreSQL migrations carry the same statements, SQLite gets them after schema generation.
-POST_SCHEMA_SQL: list[str] = []
+# Raw DDL that model Meta cannot express (partial unique indexes). The PostgreSQL migrations
+# carry the same statements; SQLite gets them after schema generation.
+POST_SCHEMA_SQL: tuple[str, ...] = (
+    # One attempt in progress per student and quiz: a second tab or a racing start reuses it.
+    'CREATE UNIQUE INDEX IF NOT EXISTS "quiz_attempts_one_in_progress" '
+    'ON "quiz_attempts" ("quiz_id", "student_id") WHERE "status" = \'in_progress\'',
+)
 
 
 @asynccontextmanager

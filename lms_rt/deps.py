@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from redis.asyncio import Redis
 
     from lms_rt.auth.kit import AuthKit
+    from lms_rt.clock import Clock
     from lms_rt.config import Settings
     from lms_rt.files.storage import Storage
     from lms_rt.jobs.queue import JobQueue
@@ -27,3 +28,4 @@ class Deps:
     mailer: Mailer
     storage: Storage
     auth: AuthKit
+    clock: Clock

@@ -16,6 +16,7 @@ from redis.asyncio import Redis
 
 from lms_rt import keys
 from lms_rt.auth.kit import AuthKit
+from lms_rt.clock import Clock
 from lms_rt.config import Settings
 from lms_rt.db import open_database
 from lms_rt.deps import Deps
@@ -97,6 +98,7 @@ async def open_deps(settings: Settings, stack: AsyncExitStack) -> AsyncIterator[
         mailer=make_mailer(settings),
         storage=storage,
         auth=AuthKit.build(settings, counters),
+        clock=Clock(),
     )
     job_context["deps"] = deps
     yield deps

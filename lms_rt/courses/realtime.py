@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+from aiohttp import web
+
 from lms_rt.courses.access import is_staff
 from lms_rt.courses.models import Course
 from lms_rt.enrollments.models import Enrollment, EnrollmentStatus
@@ -31,6 +33,6 @@ async def course_channel(caller: Caller, channel: ChannelName) -> bool:
     ).exists()
 
 
-def register(registry: RealtimeRegistry) -> None:
+def register(registry: RealtimeRegistry, app: web.Application) -> None:
     # Presence: who of the class is online, listed for staff on either channel.
     registry.channel("course", course_channel, subs=(None, "staff"), presence=True)

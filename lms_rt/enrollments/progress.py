@@ -16,6 +16,7 @@ from lms_rt.enrollments.models import (
     LessonProgress,
     ProgressStatus,
 )
+from lms_rt.quizzes.models import Quiz, QuizAttempt, QuizType
 
 
 async def recompute(enrollment: Enrollment) -> tuple[Enrollment, bool]:
@@ -41,7 +42,11 @@ async def recompute(enrollment: Enrollment) -> tuple[Enrollment, bool]:
         progress_percentage=percentage,
     )
     just_completed = False
-    if required_ids and required_done == len(required_ids):
+    if (
+        required_ids
+        and required_done == len(required_ids)
+        and await passed_graded_quizzes(enrollment)
+    ):
         # Conditional: of two requests finishing the course, one completes it.
         just_completed = bool(
             await Enrollment.filter(
@@ -49,6 +54,23 @@ async def recompute(enrollment: Enrollment) -> tuple[Enrollment, bool]:
             ).update(completed_at=datetime.now(UTC), status=EnrollmentStatus.COMPLETED)
         )
     return await Enrollment.get(id=enrollment.id), just_completed
+
+
+async def passed_graded_quizzes(enrollment: Enrollment) -> bool:
+    """Every published graded quiz of the course has a passing attempt of this student."""
+    graded = set(
+        await Quiz.filter(
+            course_id=enrollment.course_id, is_published=True, type=QuizType.GRADED
+        ).values_list("id", flat=True)
+    )
+    if not graded:
+        return True
+    passed = set(
+        await QuizAttempt.filter(
+            quiz_id__in=graded, student_id=enrollment.student_id, passed=True
+        ).values_list("quiz_id", flat=True)
+    )
+    return graded <= passed
 
 
 async def refresh_course_totals(course_id: uuid.UUID) -> list[Enrollment]:
@@ -79,15 +101,15 @@ async def refresh_course_totals(course_id: uuid.UUID) -> list[Enrollment]:
             fields=["total_lessons_count", "completed_lessons_count", "progress_percentage"],
             batch_size=500,
         )
-    finished = [
-        e.id
-        for e in enrollments
-        if e.completed_at is None and required and required <= done.get(e.id, set())
-    ]
     newly: list[Enrollment] = []
-    for enrollment_id in finished:
+    for enrollment in enrollments:
+        finished = required and required <= done.get(enrollment.id, set())
+        if enrollment.completed_at is not None or not finished:
+            continue
+        if not await passed_graded_quizzes(enrollment):
+            continue
         if await Enrollment.filter(
-            id=enrollment_id, completed_at=None, status=EnrollmentStatus.ACTIVE
+            id=enrollment.id, completed_at=None, status=EnrollmentStatus.ACTIVE
         ).update(completed_at=datetime.now(UTC), status=EnrollmentStatus.COMPLETED):
-            newly.append(await Enrollment.get(id=enrollment_id))
+            newly.append(await Enrollment.get(id=enrollment.id))
     return newly

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from aiohttp import web
+
 from lms_rt.realtime.registry import Caller, ChannelName, RealtimeRegistry
 
 
@@ -10,5 +12,5 @@ async def own_channel(caller: Caller, channel: ChannelName) -> bool:
     return caller.user_id == channel.id
 
 
-def register(registry: RealtimeRegistry) -> None:
+def register(registry: RealtimeRegistry, app: web.Application) -> None:
     registry.channel("user", own_channel)

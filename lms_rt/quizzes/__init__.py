@@ -1,0 +1,1 @@
+"""Quizzes: authoring, timed attempts held to the server's clock, grading and review."""
