@@ -30,6 +30,7 @@ from lms_rt.courses.schemas import (
 from lms_rt.courses.search import FullTextMatch, search_document
 from lms_rt.db import PostCommit, atomic
 from lms_rt.deps import Deps
+from lms_rt.enrollments import events as enrollment_events
 from lms_rt.enrollments.models import Enrollment, EnrollmentStatus
 from lms_rt.enrollments.progress import refresh_course_totals
 from lms_rt.errors import Conflict, Forbidden, Invalid, NotFound
@@ -99,7 +100,7 @@ async def catalog(deps: Deps, user: User | None, query: CatalogQuery) -> tuple[l
         courses = courses.filter(price_amount=0)
     elif query.price == PriceFilter.PAID:
         courses = courses.filter(price_amount__gt=0)
-    if query.q:
+    if query.q and query.q.strip():
         courses = _search(deps, courses, query.q)
     total = await courses.count()
     page = (
@@ -353,8 +354,10 @@ async def delete_lesson(deps: Deps, course: Course, lesson: Lesson) -> None:
 
 
 async def _lessons_changed(course: Course, effects: PostCommit, published: Lesson | None) -> None:
-    """The set of published lessons changed: every enrollment's totals follow."""
-    await refresh_course_totals(course.id)
+    """The set of published lessons changed: every enrollment's totals follow, and those
+    that this completes (a required lesson went away) are announced like any completion."""
+    for completed in await refresh_course_totals(course.id):
+        enrollment_events.enrollment_completed(effects, completed)
     if published is not None and course.is_published:
         effects.publish(
             f"course:{course.id}",

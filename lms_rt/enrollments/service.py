@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
-from tortoise.functions import Avg, Count
 
 from lms_rt.courses.models import Course, Lesson
 from lms_rt.courses.service import unlock_time
@@ -159,13 +158,12 @@ async def review(deps: Deps, user: User, enrollment: Enrollment, data: ReviewIn)
         await Enrollment.filter(id=enrollment.id).update(
             rating=data.rating, review=data.review, reviewed_at=now()
         )
-        stats = (
-            await Enrollment.filter(course_id=enrollment.course_id, rating__not_isnull=True)
-            .annotate(average=Avg("rating"), count=Count("id"))
-            .group_by("course_id")
-            .values("average", "count")
-        )
-        average, count = (float(stats[0]["average"]), int(stats[0]["count"])) if stats else (0, 0)
+        # Summed and divided here: an average over an integer column comes back truncated.
+        ratings: list[int] = await Enrollment.filter(
+            course_id=enrollment.course_id, rating__not_isnull=True
+        ).values_list("rating", flat=True)  # type: ignore[assignment]
+        count = len(ratings)
+        average = sum(ratings) / count if count else 0.0
         await Course.filter(id=enrollment.course_id).update(
             rating_average=average, rating_count=count
         )
@@ -341,7 +339,7 @@ def roster_csv(enrollments: list[Enrollment]) -> str:
         writer.writerow(
             [
                 _safe_cell(e.student.full_name),
-                e.student.email,
+                _safe_cell(e.student.email),
                 e.status.value,
                 e.enrolled_at.isoformat(),
                 e.progress_percentage,

@@ -8,7 +8,7 @@ from tests.harness.ws import WsClient
 
 
 async def test_author_publish_enroll_progress_complete(client):
-    teacher, teacher_headers = await signed_in(client, Role.INSTRUCTOR)
+    _, teacher_headers = await signed_in(client, Role.INSTRUCTOR)
     student, student_headers = await signed_in(client, Role.STUDENT)
     created = await client.post(
         "/api/v1/courses",
