@@ -77,7 +77,6 @@ async def test_seed_demo_is_repeatable_and_accounts_sign_in(client, settings):
         assert result.returncode == 0, output
         assert output.decode().count(expected) == 7
     from lms_rt.demo import DEMO_PASSWORD
-
     from lms_rt.enrollments.models import Enrollment
 
     assert await Enrollment.filter(completed_lessons_count__gt=0).count() >= 2
