@@ -18,6 +18,8 @@ async def course_channel(caller: Caller, channel: ChannelName) -> bool:
         course_id = uuid.UUID(channel.id)
     except ValueError:
         return False
+    if str(course_id) != channel.id:
+        return False  # one spelling per channel, or events would miss its subscribers
     course = await Course.filter(id=course_id).first()
     user = await User.filter(id=caller.user_id, is_active=True).first()
     if course is None or user is None:
@@ -33,6 +35,10 @@ async def course_channel(caller: Caller, channel: ChannelName) -> bool:
     ).exists()
 
 
+def staff_sees_presence(channel: ChannelName) -> str:
+    """Who of the class is online is for the course's staff, never for classmates."""
+    return f"course:{channel.id}:staff"
+
+
 def register(registry: RealtimeRegistry, app: web.Application) -> None:
-    # Presence: who of the class is online, listed for staff on either channel.
-    registry.channel("course", course_channel, subs=(None, "staff"), presence=True)
+    registry.channel("course", course_channel, subs=(None, "staff"), presence=staff_sees_presence)

@@ -110,11 +110,18 @@ class Bus(abc.ABC):
 
     def _deliver(self, event: Event) -> None:
         for listener in tuple(self._listeners.get(event.channel, ())):
-            listener.on_event(event)
+            try:
+                listener.on_event(event)
+            except Exception:
+                # One failing listener must not keep the event from the others.
+                log.exception("listener failed on %s #%d", event.channel, event.seq)
 
     def _reset(self, channel: str) -> None:
         for listener in tuple(self._listeners.get(channel, ())):
-            listener.on_reset(channel)
+            try:
+                listener.on_reset(channel)
+            except Exception:
+                log.exception("listener failed on reset of %s", channel)
 
 
 class MemoryBus(Bus):
@@ -152,47 +159,61 @@ class MemoryBus(Bus):
         return self._seq.get(channel, 0), self.epoch
 
 
-# KEYS: offset, log (stream), epoch. ARGV: prefix, suffix, maxlen, ttl, new epoch, pubsub name.
-# One script, so numbering, history and delivery can never disagree.
+# KEYS: meta (hash: seq, epoch), log (stream). ARGV: prefix, suffix, maxlen, ttl, new epoch,
+# pub/sub name. One script, so numbering, history and delivery can never disagree; seq and epoch
+# share one hash so that eviction or expiry loses both or neither.
 _PUBLISH = """
-local epoch = redis.call('GET', KEYS[3])
+local epoch = redis.call('HGET', KEYS[1], 'epoch')
 if not epoch then
   epoch = ARGV[5]
-  redis.call('SET', KEYS[3], epoch)
   redis.call('DEL', KEYS[1], KEYS[2])
+  redis.call('HSET', KEYS[1], 'epoch', epoch, 'seq', 0)
 end
-local seq = redis.call('INCR', KEYS[1])
+local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
 local frame = ARGV[1] .. seq .. ARGV[2]
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], seq .. '-1', 'f', frame)
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 redis.call('EXPIRE', KEYS[2], ARGV[4])
-redis.call('EXPIRE', KEYS[3], ARGV[4])
 redis.call('PUBLISH', ARGV[6], frame)
 return seq
 """
 
-# A new epoch for a channel nobody has published on yet, so the first ack has one too.
+# The channel's position, giving a channel nobody has published on yet its epoch.
 _POSITION = """
-local epoch = redis.call('GET', KEYS[2])
+local epoch = redis.call('HGET', KEYS[1], 'epoch')
 if not epoch then
   epoch = ARGV[1]
-  redis.call('SET', KEYS[2], epoch, 'EX', ARGV[2])
-  redis.call('DEL', KEYS[1])
+  redis.call('DEL', KEYS[1], KEYS[2])
+  redis.call('HSET', KEYS[1], 'epoch', epoch, 'seq', 0)
 end
-local seq = redis.call('GET', KEYS[1]) or '0'
-return {seq, epoch}
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return {redis.call('HGET', KEYS[1], 'seq'), epoch}
+"""
+
+# Numbering went backwards (Redis restored older data): start a new epoch, unless another
+# process already did. ARGV: the epoch the caller knew, the new epoch.
+_ROTATE = """
+local epoch = redis.call('HGET', KEYS[1], 'epoch')
+if epoch and epoch ~= ARGV[1] then
+  return epoch
+end
+redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('HSET', KEYS[1], 'epoch', ARGV[2], 'seq', 0)
+return ARGV[2]
 """
 
 
 class RedisBus(Bus):
-    """Redis: a per-channel offset, epoch and capped stream; pub/sub for live delivery.
+    """Redis: per-channel seq and epoch in a hash, a capped stream, pub/sub for delivery.
 
     Each process holds one pub/sub connection subscribed only to the channels its own sockets
     follow. Missed pub/sub messages (a dropped connection, a restart) are detected by sequence
-    gaps and by a periodic position check, and filled from the stream.
+    gaps and by a periodic position check, and filled from the stream. A Redis restart (its
+    ``run_id`` changes) starts a new epoch for every followed channel: restored data may be
+    older than what clients saw, so they refetch rather than trust reused numbers.
     """
 
-    # How often every followed channel's offset is compared with what arrived (seconds).
+    # How often every followed channel's position is compared with what arrived (seconds).
     POSITION_CHECK_SECONDS = 2.0
     RECONNECT_MAX_SECONDS = 5.0
 
@@ -211,37 +232,58 @@ class RedisBus(Bus):
         self._prefix = prefix
         self._publish = redis.register_script(_PUBLISH)
         self._position = redis.register_script(_POSITION)
+        self._rotate = redis.register_script(_ROTATE)
         self._pubsub: PubSub | None = None
         self._last_seq: dict[str, int] = {}
         self._epochs: dict[str, str] = {}
+        # A channel's Redis subscription, awaited by everyone who follows it meanwhile.
+        self._subscribing: dict[str, asyncio.Task[None]] = {}
         self._confirmations: dict[str, asyncio.Future[None]] = {}
         self._tasks: list[asyncio.Task[None]] = []
+        self._repairs: set[asyncio.Task[None]] = set()
         self._repairing: set[str] = set()
+        self._run_id: str | None = None
         self.gaps_repaired = 0
         self.resets = 0
 
     # Keys share a hash tag so that a channel's keys sit on one Redis Cluster slot.
     def _keys(self, channel: str) -> list[str]:
         tag = f"{self._prefix}:{{{channel}}}"
-        return [f"{tag}:seq", f"{tag}:log", f"{tag}:epoch"]
+        return [f"{tag}:meta", f"{tag}:log"]
 
     def _pubsub_name(self, channel: str) -> str:
         return f"{self._prefix}:ch:{channel}"
 
     async def start(self) -> None:
         self._pubsub = self.redis.pubsub()
+        self._run_id = await self._current_run_id()
         self._tasks = [
             asyncio.create_task(self._read_loop(), name="bus-reader"),
             asyncio.create_task(self._position_loop(), name="bus-position-check"),
         ]
 
     async def close(self) -> None:
-        for task in self._tasks:
+        for task in (*self._tasks, *self._repairs, *self._subscribing.values()):
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(
+            *self._tasks, *self._repairs, *self._subscribing.values(), return_exceptions=True
+        )
         if self._pubsub is not None:
-            await self._pubsub.aclose()
+            with contextlib.suppress(RedisError, OSError):
+                await self._pubsub.aclose()
         await super().close()
+
+    @property
+    def healthy(self) -> bool:
+        """Both background loops alive (they end only when the bus closes)."""
+        return all(not task.done() for task in self._tasks)
+
+    async def _current_run_id(self) -> str | None:
+        try:
+            info = await self.redis.info("server")
+        except (RedisError, OSError):
+            return None
+        return str(info.get("run_id")) if info.get("run_id") else None
 
     async def publish(self, channel: str, type: str, data: dict[str, Any]) -> int:
         prefix, suffix = frame_parts(channel, type, data)
@@ -260,71 +302,88 @@ class RedisBus(Bus):
         return int(seq)
 
     async def position(self, channel: str) -> tuple[int, str]:
-        offset, _, epoch = self._keys(channel)
         seq, current = await self._position(
-            keys=[offset, epoch], args=[uuid.uuid4().hex, self._history_ttl]
+            keys=self._keys(channel), args=[uuid.uuid4().hex, self._history_ttl]
         )
         return int(seq), _text(current) or ""
 
     async def history(self, channel: str, since: int) -> list[Event] | None:
-        offset, log_key, _ = self._keys(channel)
-        latest = int(await self.redis.get(offset) or 0)
+        meta, log_key = self._keys(channel)
+        latest = int(await self.redis.hget(meta, "seq") or 0)  # type: ignore[misc]
         if since > latest:
             return None
         if since == latest:
             return []
-        entries = await self.redis.xrange(log_key, min=f"{since + 1}-0", max="+")
+        entries = await self.redis.xrange(log_key, min=f"{since + 1}-0", max=f"{latest}-1")
         events = [
             Event(channel=channel, seq=int(entry_id.split(b"-")[0]), frame=fields[b"f"])
             for entry_id, fields in entries
         ]
-        if not events or events[0].seq != since + 1:
-            return None
-        return events
+        contiguous = [e.seq for e in events] == list(range(since + 1, latest + 1))
+        return events if contiguous else None
 
     # --- following channels --------------------------------------------------------------
 
     async def subscribe(self, channel: str, listener: Listener) -> None:
-        first = channel not in self._listeners
         await super().subscribe(channel, listener)
-        if first:
-            seq, epoch = await self.position(channel)
-            self._last_seq[channel] = seq
-            self._epochs[channel] = epoch
-            await self._redis_subscribe(channel)
+        task = self._subscribing.get(channel)
+        if task is None and channel not in self._epochs:
+            task = asyncio.create_task(self._follow(channel))
+            self._subscribing[channel] = task
+            task.add_done_callback(lambda _: self._subscribing.pop(channel, None))
+        if task is not None:
+            await asyncio.shield(task)
+
+    async def _follow(self, channel: str) -> None:
+        seq, epoch = await self.position(channel)
+        self._last_seq[channel] = seq
+        self._epochs[channel] = epoch
+        await self._redis_subscribe(channel)
+        if channel not in self._listeners:
+            # Everyone left while we were subscribing: undo it.
+            await self.unsubscribe_all(channel)
+
+    async def unsubscribe_all(self, channel: str) -> None:
+        self._last_seq.pop(channel, None)
+        self._epochs.pop(channel, None)
+        if self._pubsub is not None:
+            try:
+                await self._pubsub.unsubscribe(self._pubsub_name(channel))
+            except (RedisError, OSError):
+                log.warning("unsubscribe from %s failed; the reader will resubscribe", channel)
 
     async def unsubscribe(self, channel: str, listener: Listener) -> None:
         await super().unsubscribe(channel, listener)
-        if channel not in self._listeners:
-            self._last_seq.pop(channel, None)
-            self._epochs.pop(channel, None)
-            if self._pubsub is not None:
-                try:
-                    await self._pubsub.unsubscribe(self._pubsub_name(channel))
-                except RedisError:
-                    log.warning("unsubscribe from %s failed; the reader will resubscribe", channel)
+        if channel not in self._listeners and channel not in self._subscribing:
+            await self.unsubscribe_all(channel)
 
     async def _redis_subscribe(self, channel: str) -> None:
         """Returns once Redis confirmed: events published after this reach us live."""
         assert self._pubsub is not None, "RedisBus.start() first"
-        loop = asyncio.get_running_loop()
-        confirmed = self._confirmations.setdefault(channel, loop.create_future())
+        confirmed = asyncio.get_running_loop().create_future()
+        self._confirmations[channel] = confirmed
         try:
             await self._pubsub.subscribe(self._pubsub_name(channel))
             await asyncio.wait_for(asyncio.shield(confirmed), 5)
-        except (RedisError, TimeoutError):
+        except (RedisError, OSError, TimeoutError):
             # The reader resubscribes after it reconnects; the position check fills the gap.
             log.warning("subscribing to %s not confirmed yet", channel)
         finally:
-            if confirmed.done():
-                self._confirmations.pop(channel, None)
+            if self._confirmations.get(channel) is confirmed:
+                del self._confirmations[channel]
 
     async def _read_loop(self) -> None:
+        """Ends only when cancelled: every failure is followed by reconnect attempts, with a
+        growing pause, until one succeeds."""
         delay = 0.1
+        broken = False
         while True:
-            pubsub = self._pubsub
-            assert pubsub is not None
             try:
+                if broken:
+                    await self._reconnect()
+                    broken = False
+                pubsub = self._pubsub
+                assert pubsub is not None
                 if not pubsub.subscribed:
                     await asyncio.sleep(0.05)
                     continue
@@ -336,26 +395,44 @@ class RedisBus(Bus):
                 raise
             except (RedisError, OSError) as exc:
                 log.warning("bus pub/sub connection lost (%s); reconnecting", exc)
+                broken = True
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self.RECONNECT_MAX_SECONDS)
-                await self._reconnect()
+            except Exception:
+                log.exception("bus reader failed on a message; going on")
 
     async def _reconnect(self) -> None:
-        old = self._pubsub
-        self._pubsub = self.redis.pubsub()
+        old, self._pubsub = self._pubsub, self.redis.pubsub()
         if old is not None:
             with contextlib.suppress(RedisError, OSError):
                 await old.aclose()
         channels = list(self._listeners)
-        if not channels:
-            return
-        try:
+        if channels:
             await self._pubsub.subscribe(*(self._pubsub_name(c) for c in channels))
-        except (RedisError, OSError) as exc:
-            log.warning("resubscribing failed (%s); will retry", exc)
-            raise
+        await self._check_restart()
         for channel in channels:
-            await self._catch_up(channel)
+            self._schedule_catch_up(channel)
+
+    async def _check_restart(self) -> None:
+        """A new Redis run_id means a restart: its data may be older than what clients saw."""
+        run_id = await self._current_run_id()
+        if run_id is None or run_id == self._run_id:
+            return
+        restarted = self._run_id is not None
+        self._run_id = run_id
+        if restarted:
+            log.warning("Redis restarted (run_id changed): new epochs for followed channels")
+            for channel in list(self._listeners):
+                await self._new_epoch(channel)
+
+    async def _new_epoch(self, channel: str) -> None:
+        known = self._epochs.get(channel, "")
+        epoch = await self._rotate(keys=self._keys(channel), args=[known, uuid.uuid4().hex])
+        seq, _ = await self.position(channel)
+        self._epochs[channel] = _text(epoch) or ""
+        self._last_seq[channel] = seq
+        self.resets += 1
+        self._reset(channel)
 
     def _on_message(self, message: dict[str, Any]) -> None:
         kind = message.get("type")
@@ -385,24 +462,30 @@ class RedisBus(Bus):
             return
         self._repairing.add(channel)
         task = asyncio.create_task(self._catch_up(channel))
-        task.add_done_callback(lambda _: self._repairing.discard(channel))
+        self._repairs.add(task)
+
+        def done(finished: asyncio.Task[None]) -> None:
+            self._repairs.discard(finished)
+            self._repairing.discard(channel)
+
+        task.add_done_callback(done)
 
     async def _catch_up(self, channel: str) -> None:
         """Deliver whatever the stream has beyond what this process saw, or reset."""
         if channel not in self._listeners:
             return
-        offset, _, epoch_key = self._keys(channel)
+        meta, _ = self._keys(channel)
         try:
-            raw_seq, raw_epoch = await self.redis.mget(offset, epoch_key)
+            raw_seq, raw_epoch = await self.redis.hmget(meta, ["seq", "epoch"])  # type: ignore[misc]
             await self._reconcile(channel, int(raw_seq or 0), _text(raw_epoch))
-        except RedisError as exc:
+        except (RedisError, OSError) as exc:
             log.warning("catching up %s failed: %s", channel, exc)
 
     async def _reconcile(self, channel: str, seq: int, epoch: str | None) -> None:
         known = self._epochs.get(channel)
         last = self._last_seq.get(channel, 0)
         if known is not None and epoch != known:
-            # Numbering restarted (Redis lost its data, or the idle channel expired).
+            # Numbering restarted (Redis lost its data, or the channel expired).
             if epoch is None:
                 del self._epochs[channel]
             else:
@@ -411,9 +494,13 @@ class RedisBus(Bus):
             self.resets += 1
             self._reset(channel)
             return
+        if seq < last:
+            # Same epoch but fewer events than we delivered: restored older data.
+            await self._new_epoch(channel)
+            return
         if known is None and epoch is not None:
             self._epochs[channel] = epoch
-        if seq <= last:
+        if seq == last:
             return
         missed = await self.history(channel, last)
         if missed is None:
@@ -428,24 +515,39 @@ class RedisBus(Bus):
                 self._deliver(event)
 
     async def _position_loop(self) -> None:
-        """One MGET per 500 channels every few seconds finds pub/sub messages that never came."""
+        """Every few seconds: one round trip per 500 followed channels finds pub/sub messages
+        that never came, and keeps followed channels' numbering from expiring while idle."""
         while True:
             await asyncio.sleep(self.POSITION_CHECK_SECONDS)
-            channels = list(self._listeners)
-            for start in range(0, len(channels), 500):
-                chunk = channels[start : start + 500]
-                keys = [key for c in chunk for key in self._keys(c)[::2]]
-                try:
-                    values = await self.redis.mget(keys)
-                except RedisError as exc:
-                    log.warning("position check failed: %s", exc)
-                    break
-                for i, channel in enumerate(chunk):
-                    seq, epoch = int(values[2 * i] or 0), _text(values[2 * i + 1])
-                    if channel in self._listeners and (
+            try:
+                await self._check_restart()
+                await self._check_positions()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("position check failed; trying again next round")
+
+    async def _check_positions(self) -> None:
+        channels = list(self._listeners)
+        for start in range(0, len(channels), 500):
+            chunk = channels[start : start + 500]
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for channel in chunk:
+                    meta, _ = self._keys(channel)
+                    pipe.hmget(meta, ["seq", "epoch"])
+                    pipe.expire(meta, self._history_ttl)
+                values = await pipe.execute()
+            for i, channel in enumerate(chunk):
+                raw_seq, raw_epoch = values[2 * i]
+                seq, epoch = int(raw_seq or 0), _text(raw_epoch)
+                if (
+                    channel in self._listeners
+                    and channel not in self._repairing
+                    and (
                         seq != self._last_seq.get(channel, 0) or epoch != self._epochs.get(channel)
-                    ):
-                        await self._reconcile(channel, seq, epoch)
+                    )
+                ):
+                    await self._reconcile(channel, seq, epoch)
 
 
 def _text(value: bytes | str | None) -> str | None:

@@ -50,6 +50,7 @@ class Connection:
         self.transport = transport
         self.caller: Caller | None = None
         self.token_expires_at = 0.0
+        self.expiry_timer: asyncio.TimerHandle | None = None
         self.subscriptions: dict[str, Subscription] = {}
         self.connected_at = time.monotonic()
         self._max_queue_bytes = max_queue_bytes
@@ -58,6 +59,7 @@ class Connection:
         self._queued_bytes = 0
         self._wakeup = asyncio.Event()
         self._idle = asyncio.Event()
+        self._idle.set()
         self.closed = False
         self.delivered = 0
         self._writer = asyncio.create_task(self._write_loop(), name=f"ws-writer-{self.id}")
@@ -73,6 +75,7 @@ class Connection:
             self.abort_slow()
             return
         self._queue.append(data)
+        self._idle.clear()
         self._wakeup.set()
 
     async def _write_loop(self) -> None:
@@ -122,14 +125,17 @@ class Connection:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._drain(), 1.0)
         self._writer.cancel()
+        # Never write the close frame while a send is mid-drain.
+        await asyncio.gather(self._writer, return_exceptions=True)
         try:
-            await asyncio.wait_for(self.ws.close(code=code, message=message.encode()), 2.0)
+            reason = message.encode()[:120]  # a close payload holds at most 123 bytes
+            await asyncio.wait_for(self.ws.close(code=code, message=reason), 2.0)
         except (TimeoutError, ConnectionError, RuntimeError):
             if self.transport is not None:
                 self.transport.abort()
 
     async def _drain(self) -> None:
-        if self._queue and not self._writer.done():
+        if not self._writer.done() and (self._queue or not self._idle.is_set()):
             await self._idle.wait()
 
     async def stop(self) -> None:
@@ -151,6 +157,11 @@ class Connection:
             return
         subscription.last_seq = event.seq
         self.send(event.frame)
+
+    def fits(self, events: list[Event]) -> bool:
+        """Whether a replay fits comfortably in the send queue; if not, the client refetches
+        (``reset``) instead of being closed as too slow in the middle of catching up."""
+        return sum(len(e.frame) for e in events) <= self._max_queue_bytes // 2
 
     def replayed(self, channel: str, events: list[Event]) -> int:
         """Send history, then whatever arrived live meanwhile, skipping duplicates."""

@@ -159,6 +159,20 @@ class Gateway:
         except BadFrame as exc:
             connection.send(protocol.error("bad_request", str(exc), exc.frame_id))
             return
+        try:
+            await self._dispatch(connection, frame, auth_deadline)
+        except Exception:
+            # A dependency failed (Redis, the database): say so and keep the socket.
+            log.exception("frame from %s failed", connection.id)
+            frame_id = getattr(frame, "id", None)
+            connection.send(protocol.error("unavailable", "try again shortly", frame_id))
+
+    async def _dispatch(
+        self,
+        connection: Connection,
+        frame: protocol.Auth | protocol.Sub | protocol.Unsub | protocol.Call | protocol.Ping,
+        auth_deadline: asyncio.TimerHandle,
+    ) -> None:
         if isinstance(frame, protocol.Auth):
             await self._authenticate(connection, frame.token, auth_deadline)
             return
@@ -173,7 +187,10 @@ class Gateway:
             await self._subscribe(connection, caller, frame)
         elif isinstance(frame, protocol.Unsub):
             await self.hub.unsubscribe(connection, frame.channel)
-            await self.presence.leave(connection, frame.channel)
+            parsed = parse_channel(frame.channel)
+            presence_channel = self.registry.presence_channel(parsed) if parsed else None
+            if presence_channel is not None:
+                await self.presence.leave(connection, presence_channel)
             connection.send(protocol.encode({"op": "ack", "id": frame.id}))
         elif isinstance(frame, protocol.Call):
             await self._call(connection, caller, frame)
@@ -186,7 +203,7 @@ class Gateway:
         try:
             caller, expires_at = await self.authenticator.authenticate(token)
         except Unauthorized as exc:
-            await self._close(connection, protocol.CLOSE_UNAUTHORIZED, exc.message[:100])
+            await self._close(connection, protocol.CLOSE_UNAUTHORIZED, exc.message)
             return
         first = connection.caller is None
         if (
@@ -219,7 +236,9 @@ class Gateway:
             if not connection.closed and connection.token_expires_at <= expires_at:
                 self._spawn_close(connection, protocol.CLOSE_UNAUTHORIZED, "token expired")
 
-        asyncio.get_running_loop().call_later(delay, expire)
+        if connection.expiry_timer is not None:
+            connection.expiry_timer.cancel()
+        connection.expiry_timer = asyncio.get_running_loop().call_later(delay, expire)
 
     async def _watch_auth(self, caller: Caller) -> None:
         channel = f"{AUTH_CHANNEL_KIND}:{caller.user_id}"
@@ -262,10 +281,14 @@ class Gateway:
                 )
             )
             return
-        await self.hub.subscribe(connection, frame.id, frame.channel, frame.since, frame.epoch)
-        kind = self.registry.kind_of(channel)
-        if kind is not None and kind.presence:
-            await self.presence.join(connection, frame.channel)
+        try:
+            await self.hub.subscribe(connection, frame.id, frame.channel, frame.since, frame.epoch)
+        except Exception:
+            await self.hub.unsubscribe(connection, frame.channel)
+            raise
+        presence_channel = self.registry.presence_channel(channel)
+        if presence_channel is not None:
+            await self.presence.join(connection, presence_channel)
 
     async def _call(self, connection: Connection, caller: Caller, frame: protocol.Call) -> None:
         if frame.method not in self.registry.methods:
@@ -276,7 +299,7 @@ class Gateway:
         try:
             result = await self.registry.call(caller, frame.method, frame.params)
         except LmsError as exc:
-            connection.send(protocol.reply_error(frame.id, exc.code, exc.message))
+            connection.send(protocol.reply_error(frame.id, exc.code, exc.message, exc.details))
             return
         except Exception:
             log.exception("call %s failed", frame.method)

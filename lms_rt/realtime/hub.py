@@ -96,8 +96,11 @@ class Hub:
             connection.replayed(channel, [])
             return
         missed = None
-        if epoch is None or epoch == current_epoch:
+        # A position from an unknown or older numbering cannot be trusted: refetch.
+        if epoch is not None and epoch == current_epoch:
             missed = await self.bus.history(channel, since)
+        if missed is not None and not connection.fits(missed):
+            missed = None
         if missed is None:
             self.metrics.ws_resets.inc()
             subscription.last_seq = seq
@@ -111,7 +114,7 @@ class Hub:
 
     async def _follow(self, channel: str) -> None:
         task = self._following.get(channel)
-        if task is None:
+        if task is None or (task.done() and task.exception() is not None):
             task = asyncio.create_task(self.bus.subscribe(channel, self))
             self._following[channel] = task
         await asyncio.shield(task)
@@ -128,7 +131,10 @@ class Hub:
                 task = self._following.pop(channel, None)
                 if task is not None:
                     await asyncio.gather(task, return_exceptions=True)
-                await self.bus.unsubscribe(channel, self)
+                # Someone may have followed the channel again while we waited: then the bus
+                # subscription is theirs now and must stay.
+                if channel not in self._followers:
+                    await self.bus.unsubscribe(channel, self)
         return True
 
     def followers(self, channel: str) -> set[Connection]:

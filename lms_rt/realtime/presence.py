@@ -14,6 +14,7 @@ import logging
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Awaitable
 from typing import Any
 
 import orjson
@@ -45,6 +46,8 @@ class Presence:
         self._joined: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
         self._left: dict[str, set[str]] = defaultdict(set)
         self._tasks: list[asyncio.Task[None]] = []
+        # Which presence channels each connection is in, so leaving touches only those.
+        self._memberships: dict[Connection, set[str]] = {}
 
     async def start(self) -> None:
         self._tasks = [
@@ -72,15 +75,16 @@ class Presence:
         mine = users.setdefault(caller.user_id, set())
         first = not mine
         mine.add(connection)
+        self._memberships.setdefault(connection, set()).add(channel)
         self._info[caller.user_id] = {
             "user_id": caller.user_id,
             "name": caller.name,
             "role": caller.role,
         }
-        await self._write_entry(channel, caller.user_id, len(mine))
         if first:
             self._left[channel].discard(caller.user_id)
             self._joined[channel][caller.user_id] = self._info[caller.user_id]
+        await self._best_effort(self._write_entry(channel, caller.user_id, len(mine)))
 
     async def leave(self, connection: Connection, channel: str) -> None:
         caller = connection.caller
@@ -89,19 +93,31 @@ class Presence:
             return
         mine = users[caller.user_id]
         mine.discard(connection)
+        memberships = self._memberships.get(connection)
+        if memberships is not None:
+            memberships.discard(channel)
         if mine:
-            await self._write_entry(channel, caller.user_id, len(mine))
+            await self._best_effort(self._write_entry(channel, caller.user_id, len(mine)))
             return
         del users[caller.user_id]
         if not users:
             del self._local[channel]
-        await self._remove_entry(channel, caller.user_id)
         if self._joined[channel].pop(caller.user_id, None) is None:
             self._left[channel].add(caller.user_id)
+        if not any(caller.user_id in u for u in self._local.values()):
+            self._info.pop(caller.user_id, None)
+        await self._best_effort(self._remove_entry(channel, caller.user_id))
 
     async def leave_all(self, connection: Connection) -> None:
-        for channel in list(self._local):
+        for channel in list(self._memberships.pop(connection, ())):
             await self.leave(connection, channel)
+
+    async def _best_effort(self, write: Awaitable[None]) -> None:
+        """Presence is advisory: a Redis hiccup is logged, never fatal to a socket."""
+        try:
+            await write
+        except (RedisError, OSError) as exc:
+            log.warning("presence write failed: %s", exc)
 
     async def members(self, channel: str) -> list[dict[str, Any]]:
         """Everyone present, across processes, one entry per user with their socket count."""
@@ -135,7 +151,11 @@ class Presence:
     async def _remove_entry(self, channel: str, user_id: str) -> None:
         field = f"{self.process}|{user_id}"
         if self.redis is None:
-            self._memory[channel].pop(field, None)
+            entries = self._memory.get(channel)
+            if entries is not None:
+                entries.pop(field, None)
+                if not entries:
+                    del self._memory[channel]
             return
         await self.redis.hdel(self._key(channel), field)  # type: ignore[misc]
 

@@ -26,7 +26,8 @@ FrameId = Annotated[int, Field(ge=0, le=2**53)]
 
 
 class _Frame(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Strict: "7" is not an id and true is not a number.
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class Auth(_Frame):
@@ -78,7 +79,8 @@ def parse_client_frame(text: str) -> Auth | Sub | Unsub | Call | Ping:
         raise BadFrame("malformed JSON") from exc
     if not isinstance(data, dict):
         raise BadFrame("a frame is a JSON object")
-    frame_id = data.get("id") if isinstance(data.get("id"), int) else None
+    raw_id = data.get("id")
+    frame_id = raw_id if isinstance(raw_id, int) and not isinstance(raw_id, bool) else None
     try:
         return _client_frame.validate_python(data)
     except ValidationError as exc:
@@ -112,8 +114,13 @@ def reply(frame_id: int, result: Any) -> bytes:
     return encode({"op": "reply", "id": frame_id, "result": result})
 
 
-def reply_error(frame_id: int, code: str, message: str) -> bytes:
-    return encode({"op": "reply", "id": frame_id, "error": {"code": code, "message": message}})
+def reply_error(
+    frame_id: int, code: str, message: str, details: list[dict[str, Any]] | None = None
+) -> bytes:
+    error: dict[str, Any] = {"code": code, "message": message}
+    if details:
+        error["details"] = details
+    return encode({"op": "reply", "id": frame_id, "error": error})
 
 
 def pong(server_ms: int) -> bytes:

@@ -35,6 +35,14 @@ class ChannelName:
         return f"{self.kind}:{self.id}" + (f":{self.sub}" if self.sub else "")
 
 
+# Internal channels the gateway itself follows; never registered by a domain.
+RESERVED_KINDS = frozenset({"auth"})
+
+
+def _same_channel(channel: ChannelName) -> str:
+    return channel.text
+
+
 _CHANNEL = re.compile(r"^([a-z]+):([A-Za-z0-9_-]{1,64})(?::([a-z]+))?$")
 
 
@@ -51,12 +59,16 @@ ChannelPolicy = Callable[[Caller, ChannelName], Awaitable[bool]]
 Method = Callable[[Caller, dict[str, Any]], Awaitable[Any]]
 
 
+# Where a subscription to this channel shows its subscriber as present (None: nowhere).
+PresenceRoute = Callable[[ChannelName], str | None]
+
+
 @dataclass(frozen=True)
 class ChannelKind:
     name: str
     policy: ChannelPolicy
     subs: frozenset[str | None]
-    presence: bool
+    presence: PresenceRoute | None
 
 
 @dataclass(frozen=True)
@@ -77,12 +89,23 @@ class RealtimeRegistry:
         policy: ChannelPolicy,
         *,
         subs: Iterable[str | None] = (None,),
-        presence: bool = False,
+        presence: bool | PresenceRoute = False,
     ) -> None:
-        """Register ``kind:<id>`` (and ``kind:<id>:<sub>`` for each named sub)."""
-        if kind in self.kinds:
-            raise ValueError(f"channel kind {kind!r} is registered twice")
-        self.kinds[kind] = ChannelKind(kind, policy, frozenset(subs), presence)
+        """Register ``kind:<id>`` (and ``kind:<id>:<sub>`` for each named sub).
+
+        ``presence=True`` shows subscribers as present in the channel itself; a function
+        names another channel (students of ``course:X`` are seen on ``course:X:staff``).
+        """
+        if kind in self.kinds or kind in RESERVED_KINDS:
+            raise ValueError(f"channel kind {kind!r} is taken")
+        route: PresenceRoute | None
+        if presence is True:
+            route = _same_channel
+        elif presence is False:
+            route = None
+        else:
+            route = presence
+        self.kinds[kind] = ChannelKind(kind, policy, frozenset(subs), route)
 
     def method(self, name: str, handler: Method, *, roles: Iterable[str] | None = None) -> None:
         if name in self.methods:
@@ -94,6 +117,10 @@ class RealtimeRegistry:
         if kind is None or channel.sub not in kind.subs:
             return None
         return kind
+
+    def presence_channel(self, channel: ChannelName) -> str | None:
+        kind = self.kind_of(channel)
+        return kind.presence(channel) if kind is not None and kind.presence else None
 
     async def may_subscribe(self, caller: Caller, channel: ChannelName) -> bool:
         kind = self.kind_of(channel)

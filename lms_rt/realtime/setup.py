@@ -12,7 +12,7 @@ from lms_rt.errors import Forbidden, Invalid
 from lms_rt.realtime.gateway import Authenticator, Gateway
 from lms_rt.realtime.hub import Hub
 from lms_rt.realtime.presence import Presence
-from lms_rt.realtime.registry import Caller, RealtimeRegistry, parse_channel
+from lms_rt.realtime.registry import Caller, ChannelName, RealtimeRegistry, parse_channel
 
 GATEWAY = web.AppKey("gateway", Gateway)
 REALTIME = web.AppKey("realtime", RealtimeRegistry)
@@ -63,7 +63,15 @@ def _register_builtins(registry: RealtimeRegistry, presence: Presence) -> None:
         if channel is None:
             raise Invalid("params.channel must be a channel name")
         kind = registry.kind_of(channel)
-        if kind is None or not kind.presence or not await kind.policy(caller, channel):
+        shown_here = (
+            kind is not None
+            and kind.presence is not None
+            and any(
+                kind.presence(ChannelName(channel.kind, channel.id, sub)) == channel.text
+                for sub in kind.subs
+            )
+        )
+        if kind is None or not shown_here or not await kind.policy(caller, channel):
             raise Forbidden(f"no presence for you on {name}")
         return {"channel": name, "members": await presence.members(channel.text)}
 

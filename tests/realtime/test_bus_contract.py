@@ -120,8 +120,8 @@ async def test_redis_bus_fills_a_dropped_pubsub_message_from_history(migrated):
         await bus.publish("course:a", "note", {"n": 1})
         await recorder.wait_for(1)
         # Append to the stream without publishing: as if Redis dropped the message for us.
-        offset, log_key, _ = bus._keys("course:a")
-        await redis.incr(offset)
+        meta, log_key = bus._keys("course:a")
+        await redis.hincrby(meta, "seq", 1)
         await redis.xadd(
             log_key, {"f": b'{"op":"event","channel":"course:a","seq":2,"x":1}'}, id="2-1"
         )
