@@ -75,9 +75,15 @@ async def start(deps: Deps, user: User, quiz: Quiz) -> QuizAttempt:
         allowed = quiz.max_attempts + (accommodation.extra_attempts if accommodation else 0)
     taken = await QuizAttempt.filter(quiz_id=quiz.id, student_id=user.id).count()
     if allowed is not None and taken >= allowed:
+        # The last allowed attempt may have just been started by another tab: that one.
+        current = await _in_progress(deps, quiz, user)
+        if current is not None:
+            return current
         raise Conflict("No attempts left", details=[{"reason": "max_attempts", "allowed": allowed}])
     attempt_id = uuid.uuid4()
     questions = await QuizQuestion.filter(quiz_id=quiz.id).order_by("order")
+    if not questions:
+        raise Conflict("This quiz has no questions yet")
     chosen, option_orders = _layout(quiz, questions, seed=attempt_id.int)
     try:
         async with atomic(deps) as effects:
@@ -320,6 +326,10 @@ async def _grade(attempt: QuizAttempt, quiz: Quiz, now: datetime) -> None:
 
 
 async def _total(attempt: QuizAttempt, quiz: Quiz, now: datetime, waiting: bool) -> None:
+    # Points may have been regraded since the attempt started: today's points count.
+    points = await QuizQuestion.filter(id__in=attempt.question_ids).values_list("points", flat=True)
+    attempt.max_score = float(sum(points))  # type: ignore[arg-type]
+    await QuizAttempt.filter(id=attempt.id).update(max_score=attempt.max_score)
     rows = await AttemptAnswer.filter(attempt_id=attempt.id)
     if waiting or any(r.points_awarded is None for r in rows):
         await QuizAttempt.filter(id=attempt.id).update(status=AttemptStatus.NEEDS_GRADING)
@@ -430,7 +440,10 @@ def review_open(quiz: Quiz, attempt: QuizAttempt, now: datetime, staff: bool) ->
     if quiz.review_policy == ReviewPolicy.AFTER_ATTEMPT:
         return True
     if quiz.review_policy == ReviewPolicy.AFTER_CLOSE:
-        return quiz.available_until is not None and now >= quiz.available_until
+        # Not before the last late-but-in-grace answer can no longer arrive.
+        return quiz.available_until is not None and now >= quiz.available_until + timedelta(
+            seconds=quiz.grace_seconds
+        )
     return False
 
 

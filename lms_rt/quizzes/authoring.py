@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from lms_rt.courses.access import editable_course, is_staff
-from lms_rt.courses.models import Course, Lesson
+from lms_rt.courses.models import Course, Lesson, LessonType
 from lms_rt.db import atomic
 from lms_rt.deps import Deps
 from lms_rt.errors import Conflict, Invalid, NotFound
@@ -82,9 +82,13 @@ async def editable_quiz(user: User, quiz_id: uuid.UUID) -> Quiz:
 async def _check_lesson(course: Course, lesson_id: uuid.UUID | None) -> None:
     if (
         lesson_id is not None
-        and not await Lesson.filter(id=lesson_id, course_id=course.id).exists()
+        and not await Lesson.filter(
+            id=lesson_id, course_id=course.id, type=LessonType.QUIZ
+        ).exists()
     ):
-        raise Invalid("lesson_id is not a lesson of this course", details=[{"field": "lesson_id"}])
+        raise Invalid(
+            "lesson_id is not a quiz lesson of this course", details=[{"field": "lesson_id"}]
+        )
 
 
 def _check_window(data: QuizCreate | QuizUpdate, quiz: Quiz | None = None) -> None:
@@ -213,6 +217,8 @@ async def update_question(quiz: Quiz, question: QuizQuestion, data: QuestionUpda
 async def delete_question(quiz: Quiz, question: QuizQuestion) -> None:
     if await QuizAttempt.filter(quiz_id=quiz.id).exists():
         raise Conflict("This quiz has attempts; its questions can no longer be removed")
+    if quiz.is_published and await QuizQuestion.filter(quiz_id=quiz.id).count() <= 1:
+        raise Conflict("A published quiz keeps at least one question; unpublish it first")
     await question.delete()
 
 

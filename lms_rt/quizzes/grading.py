@@ -39,6 +39,23 @@ def option_ids(options: list[dict[str, Any]]) -> list[str]:
     return [str(option["id"]) for option in options]
 
 
+def _is_id(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _id_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _finite(value: Any) -> bool:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer too large for a float
+        return False
+
+
 def key_problems(
     kind: QuestionType, options: list[dict[str, Any]], key: dict[str, Any]
 ) -> list[str]:
@@ -48,10 +65,11 @@ def key_problems(
     if choice and (len(ids) < 2 or len(ids) != len(options)):
         return ["choice questions need at least two options with distinct ids"]
     if kind == QuestionType.SINGLE_CHOICE:
-        return [] if key.get("correct") in ids else ["correct must be one option id"]
+        correct = key.get("correct")
+        return [] if _is_id(correct) and correct in ids else ["correct must be one option id"]
     if kind == QuestionType.MULTIPLE_CHOICE:
         correct = key.get("correct")
-        if not isinstance(correct, list) or not correct or not set(correct) <= ids:
+        if not _id_list(correct) or not correct or not set(correct) <= ids:
             return ["correct must be a non-empty list of option ids"]
         return [] if len(set(correct)) == len(correct) else ["correct lists an option twice"]
     if kind == QuestionType.TRUE_FALSE:
@@ -66,10 +84,7 @@ def key_problems(
         return [] if good else ["accepted must list at least one non-empty answer"]
     if kind == QuestionType.NUMERIC:
         value, tolerance = key.get("value"), key.get("tolerance", 0)
-        numbers = all(
-            isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
-            for v in (value, tolerance)
-        )
+        numbers = _finite(value) and _finite(tolerance)
         return [] if numbers and tolerance >= 0 else ["value and tolerance (>= 0) are numbers"]
     return []
 
@@ -82,13 +97,9 @@ def response_problem(
         return None
     ids = set(option_ids(options))
     if kind == QuestionType.SINGLE_CHOICE:
-        return None if response in ids else "choose one of the options"
+        return None if _is_id(response) and response in ids else "choose one of the options"
     if kind == QuestionType.MULTIPLE_CHOICE:
-        ok = (
-            isinstance(response, list)
-            and set(response) <= ids
-            and len(set(response)) == len(response)
-        )
+        ok = _id_list(response) and set(response) <= ids and len(set(response)) == len(response)
         return None if ok else "choose a list of distinct options"
     if kind == QuestionType.TRUE_FALSE:
         return None if isinstance(response, bool) else "answer true or false"
@@ -96,8 +107,7 @@ def response_problem(
         ok = isinstance(response, str) and len(response) <= MAX_TEXT_ANSWER
         return None if ok else f"a text of at most {MAX_TEXT_ANSWER} characters"
     if kind == QuestionType.NUMERIC:
-        ok = isinstance(response, int | float) and not isinstance(response, bool)
-        return None if ok and math.isfinite(response) else "a finite number"
+        return None if _finite(response) else "a finite number"
     ok = isinstance(response, str) and len(response) <= MAX_ESSAY
     return None if ok else f"a text of at most {MAX_ESSAY} characters"
 
