@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from datetime import UTC, datetime
 
@@ -319,42 +317,34 @@ async def roster(course: Course, query: RosterQuery) -> tuple[list[Enrollment], 
     return await ordered, total
 
 
-def roster_csv(enrollments: list[Enrollment]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
+ROSTER_COLUMNS = (
+    "student_name",
+    "student_email",
+    "status",
+    "enrolled_at",
+    "progress_percentage",
+    "completed_lessons",
+    "total_lessons",
+    "time_spent_seconds",
+    "completed_at",
+)
+
+
+def roster_rows(enrollments: list[Enrollment]) -> list[list[object]]:
+    return [
         [
-            "student_name",
-            "student_email",
-            "status",
-            "enrolled_at",
-            "progress_percentage",
-            "completed_lessons",
-            "total_lessons",
-            "time_spent_seconds",
-            "completed_at",
+            e.student.full_name,
+            e.student.email,
+            e.status.value,
+            e.enrolled_at.isoformat(),
+            e.progress_percentage,
+            e.completed_lessons_count,
+            e.total_lessons_count,
+            e.total_time_spent_seconds,
+            e.completed_at.isoformat() if e.completed_at else "",
         ]
-    )
-    for e in enrollments:
-        writer.writerow(
-            [
-                _safe_cell(e.student.full_name),
-                _safe_cell(e.student.email),
-                e.status.value,
-                e.enrolled_at.isoformat(),
-                e.progress_percentage,
-                e.completed_lessons_count,
-                e.total_lessons_count,
-                e.total_time_spent_seconds,
-                e.completed_at.isoformat() if e.completed_at else "",
-            ]
-        )
-    return out.getvalue()
-
-
-def _safe_cell(value: str) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas: quote them."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+        for e in enrollments
+    ]
 
 
 async def bulk_enroll(deps: Deps, course: Course, emails: list[str]) -> BulkEnrollOut:

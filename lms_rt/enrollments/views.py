@@ -23,6 +23,7 @@ from lms_rt.enrollments.schemas import (
     RosterEntry,
     RosterQuery,
 )
+from lms_rt.http.csv_export import csv_response
 from lms_rt.http.openapi import ApiRoutes
 from lms_rt.http.pagination import Page
 from lms_rt.http.parsing import path_uuid
@@ -172,10 +173,8 @@ async def roster(
     course = await editable_course(user, request.match_info["course"])
     rows, total = await service.roster(course, query)
     if query.format == "csv":
-        return web.Response(
-            text=service.roster_csv(rows),
-            content_type="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="{course.slug}-roster.csv"'},
+        return csv_response(
+            f"{course.slug}-roster.csv", service.ROSTER_COLUMNS, service.roster_rows(rows)
         )
     return Page[RosterEntry](
         items=[

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from aiohttp import web
 
 from lms_rt import keys
 from lms_rt.auth.permissions import ANYONE_SIGNED_IN, STAFF, optional_user
 from lms_rt.errors import NotFound
+from lms_rt.http.csv_export import csv_response
 from lms_rt.http.openapi import ApiRoutes
 from lms_rt.http.pagination import Page
 from lms_rt.http.parsing import path_uuid
@@ -38,6 +36,18 @@ from lms_rt.quizzes.schemas import (
 from lms_rt.users.models import User
 
 api = ApiRoutes(tag="quizzes")
+ATTEMPT_COLUMNS = (
+    "attempt_id",
+    "student_id",
+    "number",
+    "status",
+    "started_at",
+    "submitted_at",
+    "score",
+    "max_score",
+    "percentage",
+    "passed",
+)
 
 
 async def _out(quiz: Quiz) -> QuizOut:
@@ -285,24 +295,10 @@ async def all_attempts(
     total = await rows.count()
     ordered = rows.order_by("started_at", "id")
     if query.format == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(
-            [
-                "attempt_id",
-                "student_id",
-                "number",
-                "status",
-                "started_at",
-                "submitted_at",
-                "score",
-                "max_score",
-                "percentage",
-                "passed",
-            ]
-        )
-        for a in await ordered:
-            writer.writerow(
+        return csv_response(
+            f"quiz-{quiz.id}-attempts.csv",
+            ATTEMPT_COLUMNS,
+            (
                 [
                     a.id,
                     a.student_id,
@@ -315,8 +311,9 @@ async def all_attempts(
                     a.percentage,
                     a.passed,
                 ]
-            )
-        return web.Response(text=out.getvalue(), content_type="text/csv")
+                for a in await ordered
+            ),
+        )
     page = await ordered.offset(query.offset).limit(query.limit)
     return Page[AttemptSummary](
         items=[attempt_summary(a) for a in page],
