@@ -57,6 +57,7 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> None:
         port=port or settings.port,
         access_log=None,
         shutdown_timeout=10,
+        backlog=settings.backlog,
         # Several processes may serve one port; the kernel spreads connections among them.
         reuse_port=sys.platform.startswith("linux"),
         print=lambda message: print(message, file=sys.stderr),

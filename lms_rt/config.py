@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
     max_body_bytes: int = 1024 * 1024
+    # Pending connections the kernel holds for each server process; 128 (the default) drops
+    # connections when hundreds of clients arrive at once.
+    backlog: int = 1024
     rate_limit: str = "300/minute"
 
     smtp_host: str = ""

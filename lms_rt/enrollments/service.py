@@ -197,6 +197,7 @@ async def record_progress(
     moment = now()
     async with atomic(deps) as effects:
         locked = await Enrollment.filter(id=enrollment.id).select_for_update().get()
+        _still_open(locked)
         progress = await _progress_row(locked, lesson, moment)
         seconds = data.time_spent_seconds
         if data.report_id is not None and seconds:
@@ -230,6 +231,12 @@ async def record_progress(
     return progress
 
 
+def _still_open(locked: Enrollment) -> None:
+    """Checked again under the lock: the student may have dropped the course meanwhile."""
+    if locked.status not in OPEN:
+        raise Conflict(f"This enrollment is {locked.status.value}")
+
+
 async def _progress_row(enrollment: Enrollment, lesson: Lesson, moment: datetime) -> LessonProgress:
     progress, _ = await LessonProgress.get_or_create(
         enrollment_id=enrollment.id,
@@ -249,6 +256,7 @@ async def complete_lesson(
     async with atomic(deps) as effects:
         # Serialises progress writes of one enrollment so the recount sees them all.
         locked = await Enrollment.filter(id=enrollment.id).select_for_update().get()
+        _still_open(locked)
         progress = await _progress_row(locked, lesson, moment)
         changed = await LessonProgress.filter(id=progress.id, completed_at=None).update(
             status=ProgressStatus.COMPLETED, completed_at=moment, completion_percentage=100
