@@ -3,12 +3,14 @@ from tortoise import BaseDBAsyncClient
 RUN_IN_TRANSACTION = True
 
 
+# Partial indexes over the catalog's rows (published, not archived), one per sort order, so a
+# page is read in order from an index instead of sorting every course.
 async def upgrade(db: BaseDBAsyncClient) -> str:
     return """
-        CREATE INDEX IF NOT EXISTS "courses_catalog_newest" ON "courses" ("is_published", "archived_at", "published_at" DESC, "created_at" DESC, "id");
-        CREATE INDEX IF NOT EXISTS "courses_catalog_title" ON "courses" ("is_published", "archived_at", "title", "id");
-        CREATE INDEX IF NOT EXISTS "courses_catalog_popularity" ON "courses" ("is_published", "archived_at", "enrollment_count" DESC, "created_at" DESC, "id");
-        CREATE INDEX IF NOT EXISTS "courses_catalog_rating" ON "courses" ("is_published", "archived_at", "rating_average" DESC, "rating_count" DESC, "id");
+        CREATE INDEX IF NOT EXISTS "courses_catalog_newest" ON "courses" ("published_at" DESC, "created_at" DESC, "id") WHERE "is_published" AND "archived_at" IS NULL;
+        CREATE INDEX IF NOT EXISTS "courses_catalog_title" ON "courses" ("title", "id") WHERE "is_published" AND "archived_at" IS NULL;
+        CREATE INDEX IF NOT EXISTS "courses_catalog_popularity" ON "courses" ("enrollment_count" DESC, "created_at" DESC, "id") WHERE "is_published" AND "archived_at" IS NULL;
+        CREATE INDEX IF NOT EXISTS "courses_catalog_rating" ON "courses" ("rating_average" DESC, "rating_count" DESC, "id") WHERE "is_published" AND "archived_at" IS NULL;
         CREATE INDEX IF NOT EXISTS "enrollments_course_status" ON "enrollments" ("course_id", "status");"""
 
 
