@@ -476,12 +476,18 @@ class RedisBus(Bus):
             return
         meta, _ = self._keys(channel)
         try:
+            seen = self._last_seq.get(channel, 0)
             raw_seq, raw_epoch = await self.redis.hmget(meta, ["seq", "epoch"])  # type: ignore[misc]
-            await self._reconcile(channel, int(raw_seq or 0), _text(raw_epoch))
+            await self._reconcile(channel, int(raw_seq or 0), _text(raw_epoch), seen)
         except (RedisError, OSError) as exc:
             log.warning("catching up %s failed: %s", channel, exc)
 
-    async def _reconcile(self, channel: str, seq: int, epoch: str | None) -> None:
+    async def _reconcile(self, channel: str, seq: int, epoch: str | None, seen: int) -> None:
+        """Compare Redis's position (read after ``seen`` was noted) with what we delivered.
+
+        The reader may deliver more while the position is being read, so only numbering
+        below what had been delivered *before* the read means it went backwards.
+        """
         known = self._epochs.get(channel)
         last = self._last_seq.get(channel, 0)
         if known is not None and epoch != known:
@@ -494,13 +500,13 @@ class RedisBus(Bus):
             self.resets += 1
             self._reset(channel)
             return
-        if seq < last:
-            # Same epoch but fewer events than we delivered: restored older data.
+        if seq < seen:
+            # Same epoch but fewer events than we had delivered: restored older data.
             await self._new_epoch(channel)
             return
         if known is None and epoch is not None:
             self._epochs[channel] = epoch
-        if seq == last:
+        if seq <= last:
             return
         missed = await self.history(channel, last)
         if missed is None:
@@ -531,6 +537,7 @@ class RedisBus(Bus):
         channels = list(self._listeners)
         for start in range(0, len(channels), 500):
             chunk = channels[start : start + 500]
+            seen = {channel: self._last_seq.get(channel, 0) for channel in chunk}
             async with self.redis.pipeline(transaction=False) as pipe:
                 for channel in chunk:
                     meta, _ = self._keys(channel)
@@ -543,11 +550,9 @@ class RedisBus(Bus):
                 if (
                     channel in self._listeners
                     and channel not in self._repairing
-                    and (
-                        seq != self._last_seq.get(channel, 0) or epoch != self._epochs.get(channel)
-                    )
+                    and (seq != seen[channel] or epoch != self._epochs.get(channel))
                 ):
-                    await self._reconcile(channel, seq, epoch)
+                    await self._reconcile(channel, seq, epoch, seen[channel])
 
 
 def _text(value: bytes | str | None) -> str | None:
