@@ -462,6 +462,7 @@ class ColumnResult:
     base_rss_mib: float | None = None
     final_rss_mib: float | None = None
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def machine_cpu() -> tuple[float, float]:
@@ -571,10 +572,8 @@ class Column:
                     f"{what}: sockets of {channel} received {low}..{high} events, "
                     f"{want} expected ({sockets} sockets)"
                 )
-        if stats["gaps"]:
-            self.result.problems.append(f"{what}: {stats['gaps']} sequence gaps")
-        if stats["dropped"]:
-            self.result.problems.append(f"{what}: sockets closed by the server {stats['dropped']}")
+        for trouble in describe_troubles(stats):
+            self.result.problems.append(f"{what}: {trouble}")
 
     # --- scenarios ---------------------------------------------------------------------------
 
@@ -691,6 +690,11 @@ class Column:
                 break
             self.result.sustained = step
             await asyncio.sleep(1.0)
+        # Losses end the ladder rather than fail the run, but their cause belongs in the report.
+        stats = await self.loadgen.request(cmd="stats", group=group)
+        for trouble in describe_troubles(stats):
+            self.result.notes.append(f"throughput sockets: {trouble}")
+            self.log(f"throughput sockets: {trouble}")
         await self.loadgen.request(cmd="close", group=group)
 
     async def step(self, rate: int, channels: list[str], repeat: bool = False) -> Step:
@@ -741,6 +745,18 @@ class Column:
         if extra:
             self.result.problems.append(f"throughput {rate}/s: {extra} extra deliveries")
         return step
+
+
+def describe_troubles(stats: dict[str, Any]) -> list[str]:
+    """What the load generator saw go wrong on a group's sockets, beyond counts."""
+    troubles = []
+    if stats["gaps"]:
+        troubles.append(f"{stats['gaps']} sequence gaps")
+    if stats["resets"]:
+        troubles.append(f"{stats['resets']} reset frames")
+    for ended, count in sorted(stats["dropped"].items()):
+        troubles.append(f"{count} closed by the server ({ended})")
+    return troubles
 
 
 # --- report --------------------------------------------------------------------------------
@@ -883,6 +899,9 @@ def report(results: dict[str, ColumnResult], sizes: Sizes, wall: float) -> str:
         last = result.steps[-1] if result.steps else None
         if last is not None and last.good:
             lines.append(f"  {name:<15} never broke: the figure is a lower bound")
+    for name, result in zip(COLUMNS, cols, strict=True):
+        for note in result.notes if result is not None else []:
+            lines.append(f"  {name:<15} {note}")
     lines.append("")
     lines.append("CPU during fan-out (% of one core):")
     for name, result in zip(COLUMNS, cols, strict=True):

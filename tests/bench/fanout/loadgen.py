@@ -72,22 +72,48 @@ class Tally:
 class Socket:
     """One client socket and what it received since it subscribed."""
 
-    __slots__ = ("channel", "closing", "gaps", "last_seq", "reader", "received", "ws")
+    __slots__ = (
+        "channel", "closing", "ended", "gaps", "last_seq", "reader", "received", "resets", "ws",
+    )  # fmt: skip
 
     def __init__(self, ws: aiohttp.ClientWebSocketResponse, channel: str) -> None:
         self.ws = ws
         self.channel = channel
         self.received = 0
         self.gaps = 0
+        self.resets = 0
         self.last_seq = 0
         self.closing = False
+        self.ended = ""  # how the server ended it, when it did: close code and reason
         self.reader: asyncio.Task[None] | None = None
+
+    def finished(self, message: aiohttp.WSMessage) -> bool:
+        """True once the socket is over; remembers the close code and reason the server gave."""
+        if message.type not in _ENDED:
+            return False
+        if message.type == aiohttp.WSMsgType.CLOSE:
+            self.ended = f"{message.data} {message.extra or ''}".strip()
+        else:
+            self.ended = self.ended or f"{message.type.name} {self.ws.close_code}"
+        return True
+
+
+_TEXT = aiohttp.WSMsgType.TEXT
+_ENDED = frozenset(
+    {
+        aiohttp.WSMsgType.CLOSE,
+        aiohttp.WSMsgType.CLOSING,
+        aiohttp.WSMsgType.CLOSED,
+        aiohttp.WSMsgType.ERROR,
+    }
+)
 
 
 async def _next_text(ws: aiohttp.ClientWebSocketResponse, what: str) -> str:
     message = await ws.receive()
     if message.type != aiohttp.WSMsgType.TEXT:
-        raise ConnectionError(f"{what}: got {message.type.name} (close code {ws.close_code})")
+        reason = f" {message.extra!r}" if message.extra else ""
+        raise ConnectionError(f"{what}: got {message.type.name} {ws.close_code}{reason}")
     text: str = message.data
     return text
 
@@ -111,11 +137,18 @@ async def open_lms(session: aiohttp.ClientSession, base: str, token: str, channe
 
 
 async def read_lms(sock: Socket, tally: Tally) -> None:
-    async for message in sock.ws:
-        if message.type != aiohttp.WSMsgType.TEXT:
+    ws = sock.ws
+    while True:
+        message = await ws.receive()
+        if message.type != _TEXT:
+            if sock.finished(message):
+                return
             continue
         frame = orjson.loads(message.data)
-        if frame["op"] != "event":
+        op = frame["op"]
+        if op != "event":
+            if op == "reset":
+                sock.resets += 1
             continue
         now = time.monotonic()
         # Numbering is per channel and gap-free: anything else is a lost or repeated event.
@@ -152,8 +185,11 @@ async def open_socketio(
 
 async def read_socketio(sock: Socket, tally: Tally) -> None:
     ws = sock.ws
-    async for message in ws:
-        if message.type != aiohttp.WSMsgType.TEXT:
+    while True:
+        message = await ws.receive()
+        if message.type != _TEXT:
+            if sock.finished(message):
+                return
             continue
         text: str = message.data
         if text.startswith("42"):
@@ -175,8 +211,12 @@ async def open_ceiling(
 
 
 async def read_ceiling(sock: Socket, tally: Tally) -> None:
-    async for message in sock.ws:
-        if message.type != aiohttp.WSMsgType.TEXT:
+    ws = sock.ws
+    while True:
+        message = await ws.receive()
+        if message.type != _TEXT:
+            if sock.finished(message):
+                return
             continue
         now = time.monotonic()
         sock.received += 1
@@ -260,17 +300,17 @@ class LoadGenerator:
         """Per channel: the fewest and most events any socket received, and losses seen."""
         channels: dict[str, list[int]] = {}
         dropped: dict[str, int] = {}
-        gaps = 0
+        gaps = resets = 0
         for sock in self.groups.get(command["group"], []):
             low_high = channels.setdefault(sock.channel, [sock.received, sock.received, 0])
             low_high[0] = min(low_high[0], sock.received)
             low_high[1] = max(low_high[1], sock.received)
             low_high[2] += 1
             gaps += sock.gaps
-            if sock.ws.closed and not sock.closing:
-                code = str(sock.ws.close_code)
-                dropped[code] = dropped.get(code, 0) + 1
-        return {"channels": channels, "gaps": gaps, "dropped": dropped}
+            resets += sock.resets
+            if sock.ended and not sock.closing:
+                dropped[sock.ended] = dropped.get(sock.ended, 0) + 1
+        return {"channels": channels, "gaps": gaps, "resets": resets, "dropped": dropped}
 
     async def close(self, command: dict[str, Any]) -> dict[str, Any]:
         sockets = self.groups.pop(command["group"], [])
