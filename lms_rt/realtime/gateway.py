@@ -249,13 +249,15 @@ class Gateway:
         await self._close_ended(connections)
 
     async def _close_ended(self, connections: Iterable[Connection]) -> None:
-        connections = list(connections)
-        sessions = {c.caller.session_id for c in connections if c.caller is not None}
+        # Judge each socket by the caller it had when its session was looked up: one that
+        # authenticated (or re-authenticated) meanwhile is not judged by a stale answer.
+        checked = [(c, c.caller) for c in connections if c.caller is not None]
+        sessions = {caller.session_id for _, caller in checked if caller is not None}
         if not sessions:
             return
         live = await self.authenticator.live_sessions(sessions)
-        for connection in connections:
-            if connection.caller is not None and connection.caller.session_id not in live:
+        for connection, caller in checked:
+            if caller is not None and connection.caller is caller and caller.session_id not in live:
                 self._spawn_close(connection, protocol.CLOSE_UNAUTHORIZED, "signed out")
 
     async def _recheck_sessions_loop(self) -> None:
@@ -325,14 +327,27 @@ class Gateway:
         await connection.close(code, reason)
 
     async def _forget(self, connection: Connection) -> None:
-        await connection.stop()
-        await self.presence.leave_all(connection)
+        """Each step on its own: an error in one must not leave the socket half-known (and
+        the expiry timer, which holds the connection, is cancelled)."""
+        if connection.expiry_timer is not None:
+            connection.expiry_timer.cancel()
+            connection.expiry_timer = None
         caller = connection.caller
-        await self.hub.remove(connection)
+        for step in (
+            connection.stop(),
+            self.presence.leave_all(connection),
+            self.hub.remove(connection),
+        ):
+            try:
+                await step
+            except Exception:
+                log.exception("cleaning up socket %s", connection.id)
         if caller is not None and not self.hub.user_connections(caller.user_id):
-            await self.hub.bus.unsubscribe(
-                f"{AUTH_CHANNEL_KIND}:{caller.user_id}", self._auth_watch
-            )
+            channel = f"{AUTH_CHANNEL_KIND}:{caller.user_id}"
+            try:
+                await self.hub.bus.unsubscribe(channel, self._auth_watch)
+            except Exception:
+                log.exception("unfollowing %s", channel)
 
 
 class _AuthWatch:
