@@ -15,7 +15,6 @@ import contextlib
 import logging
 import uuid
 from collections import deque
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -103,10 +102,6 @@ class Bus(abc.ABC):
             listeners.discard(listener)
             if not listeners:
                 del self._listeners[channel]
-
-    @property
-    def channels(self) -> Iterable[str]:
-        return self._listeners.keys()
 
     def _deliver(self, event: Event) -> None:
         for listener in tuple(self._listeners.get(event.channel, ())):
@@ -243,8 +238,6 @@ class RedisBus(Bus):
         self._repairs: set[asyncio.Task[None]] = set()
         self._repairing: set[str] = set()
         self._run_id: str | None = None
-        self.gaps_repaired = 0
-        self.resets = 0
 
     # Keys share a hash tag so that a channel's keys sit on one Redis Cluster slot.
     def _keys(self, channel: str) -> list[str]:
@@ -431,7 +424,6 @@ class RedisBus(Bus):
         seq, _ = await self.position(channel)
         self._epochs[channel] = _text(epoch) or ""
         self._last_seq[channel] = seq
-        self.resets += 1
         self._reset(channel)
 
     def _on_message(self, message: dict[str, Any]) -> None:
@@ -497,7 +489,6 @@ class RedisBus(Bus):
             else:
                 self._epochs[channel] = epoch
             self._last_seq[channel] = seq
-            self.resets += 1
             self._reset(channel)
             return
         if seq < seen:
@@ -511,13 +502,11 @@ class RedisBus(Bus):
         missed = await self.history(channel, last)
         if missed is None:
             self._last_seq[channel] = seq
-            self.resets += 1
             self._reset(channel)
             return
         for event in missed:
             if event.seq > self._last_seq.get(channel, 0):
                 self._last_seq[channel] = event.seq
-                self.gaps_repaired += 1
                 self._deliver(event)
 
     async def _position_loop(self) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 import uuid
 from collections import deque
 from collections.abc import Callable
@@ -52,7 +51,6 @@ class Connection:
         self.token_expires_at = 0.0
         self.expiry_timer: asyncio.TimerHandle | None = None
         self.subscriptions: dict[str, Subscription] = {}
-        self.connected_at = time.monotonic()
         self._max_queue_bytes = max_queue_bytes
         self._on_slow = on_slow
         self._queue: deque[bytes] = deque()
@@ -61,7 +59,6 @@ class Connection:
         self._idle = asyncio.Event()
         self._idle.set()
         self.closed = False
-        self.delivered = 0
         self._writer = asyncio.create_task(self._write_loop(), name=f"ws-writer-{self.id}")
 
     # --- sending -------------------------------------------------------------------------
@@ -88,7 +85,6 @@ class Connection:
                     data = self._queue.popleft()
                     await self.ws.send_frame(data, WSMsgType.TEXT)
                     self._queued_bytes -= len(data)
-                    self.delivered += 1
                 self._idle.set()
         except (ConnectionError, RuntimeError) as exc:
             log.debug("writer of %s stopped: %s", self.id, exc)
