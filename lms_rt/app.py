@@ -21,6 +21,8 @@ from lms_rt.courses import views as courses_views
 from lms_rt.enrollments import views as enrollments_views
 from lms_rt.http import headers, middlewares
 from lms_rt.http.openapi import ApiRegistry, ApiRoutes
+from lms_rt.live import realtime as live_realtime
+from lms_rt.live import views as live_views
 from lms_rt.metrics import Metrics
 from lms_rt.paths import STATIC_DIR, TEMPLATES_DIR
 from lms_rt.quizzes import realtime as quizzes_realtime
@@ -42,13 +44,19 @@ def api_tables() -> list[ApiRoutes]:
         courses_views.api,
         enrollments_views.api,
         quizzes_views.api,
+        live_views.api,
         system_views.api,
     ]
 
 
 def realtime_kinds() -> list[Callable[[RealtimeRegistry, web.Application], None]]:
     """Every domain's channel kinds and websocket methods."""
-    return [users_realtime.register, courses_realtime.register, quizzes_realtime.register]
+    return [
+        users_realtime.register,
+        courses_realtime.register,
+        quizzes_realtime.register,
+        live_realtime.register,
+    ]
 
 
 def create_app(settings: Settings) -> web.Application:

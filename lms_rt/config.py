@@ -23,6 +23,7 @@ MODEL_MODULES: list[str] = [
     "lms_rt.courses.models",
     "lms_rt.enrollments.models",
     "lms_rt.quizzes.models",
+    "lms_rt.live.models",
     "aerich.models",
 ]
 

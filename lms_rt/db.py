@@ -27,6 +27,9 @@ POST_SCHEMA_SQL: tuple[str, ...] = (
     # One attempt in progress per student and quiz: a second tab or a racing start reuses it.
     'CREATE UNIQUE INDEX IF NOT EXISTS "quiz_attempts_one_in_progress" '
     'ON "quiz_attempts" ("quiz_id", "student_id") WHERE "status" = \'in_progress\'',
+    # One session per join code among those not ended: a code is reused only once it is free.
+    'CREATE UNIQUE INDEX IF NOT EXISTS "live_sessions_open_code" '
+    'ON "live_sessions" ("join_code") WHERE "state" <> \'ended\'',
 )
 
 

@@ -245,8 +245,24 @@ class Gateway:
         await self.hub.bus.subscribe(channel, self._auth_watch)
 
     async def recheck_user(self, user_id: str) -> None:
+        """The user's sessions, and then what each of their sockets follows: a signed-out
+        socket closes, a channel they may no longer follow (removed from a live session,
+        unenrolled) ends with a ``forbidden`` frame naming it."""
         connections = [c for c in self.hub.user_connections(user_id) if c.caller is not None]
         await self._close_ended(connections)
+        for connection in connections:
+            caller = connection.caller
+            if connection.closed or caller is None:
+                continue
+            for name in tuple(connection.subscriptions):
+                channel = parse_channel(name)
+                if channel is not None and await self.registry.may_subscribe(caller, channel):
+                    continue
+                if await self.hub.unsubscribe(connection, name):
+                    presence_channel = self.registry.presence_channel(channel) if channel else None
+                    if presence_channel is not None:
+                        await self.presence.leave(connection, presence_channel)
+                    connection.send(protocol.revoked(name))
 
     async def _close_ended(self, connections: Iterable[Connection]) -> None:
         # Judge each socket by the caller it had when its session was looked up: one that

@@ -14,7 +14,7 @@ import logging
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from typing import Any
 
 import orjson
@@ -23,6 +23,7 @@ from redis.exceptions import RedisError
 
 from lms_rt.realtime.bus import Bus
 from lms_rt.realtime.connection import Connection
+from lms_rt.realtime.registry import Caller, PresenceListener
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +35,16 @@ FLUSH_SECONDS = 0.5
 
 
 class Presence:
-    def __init__(self, bus: Bus, redis: Redis | None, prefix: str = "lms:rt:presence") -> None:
+    def __init__(
+        self,
+        bus: Bus,
+        redis: Redis | None,
+        prefix: str = "lms:rt:presence",
+        listeners: Sequence[PresenceListener] = (),
+    ) -> None:
         self.bus = bus
+        self.listeners = tuple(listeners)
+        self._notifications: set[asyncio.Task[None]] = set()
         self.redis = redis
         self.process = uuid.uuid4().hex[:12]
         self._prefix = prefix
@@ -58,7 +67,7 @@ class Presence:
     async def stop(self) -> None:
         for task in self._tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*self._tasks, *self._notifications, return_exceptions=True)
         with contextlib.suppress(RedisError, OSError):
             await self._flush()
             for channel in list(self._local):
@@ -84,6 +93,7 @@ class Presence:
         if first:
             self._left[channel].discard(caller.user_id)
             self._joined[channel][caller.user_id] = self._info[caller.user_id]
+            self._notify(channel, caller, True)
         await self._best_effort(self._write_entry(channel, caller.user_id, len(mine)))
 
     async def leave(self, connection: Connection, channel: str) -> None:
@@ -104,6 +114,7 @@ class Presence:
             del self._local[channel]
         if self._joined[channel].pop(caller.user_id, None) is None:
             self._left[channel].add(caller.user_id)
+        self._notify(channel, caller, False)
         if not any(caller.user_id in u for u in self._local.values()):
             self._info.pop(caller.user_id, None)
         await self._best_effort(self._remove_entry(channel, caller.user_id))
@@ -111,6 +122,19 @@ class Presence:
     async def leave_all(self, connection: Connection) -> None:
         for channel in list(self._memberships.pop(connection, ())):
             await self.leave(connection, channel)
+
+    def _notify(self, channel: str, caller: Caller, joined: bool) -> None:
+        for listener in self.listeners:
+            task = asyncio.create_task(self._tell(listener, channel, caller, joined))
+            self._notifications.add(task)
+            task.add_done_callback(self._notifications.discard)
+
+    @staticmethod
+    async def _tell(listener: PresenceListener, channel: str, caller: Caller, joined: bool) -> None:
+        try:
+            await listener(channel, caller, joined)
+        except Exception:
+            log.exception("presence listener failed on %s", channel)
 
     async def _best_effort(self, write: Awaitable[None]) -> None:
         """Presence is advisory: a Redis hiccup is logged, never fatal to a socket."""

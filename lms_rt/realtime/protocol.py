@@ -110,6 +110,19 @@ def error(code: str, message: str, frame_id: int | None = None, status: int | No
     return encode(frame)
 
 
+def revoked(channel: str) -> bytes:
+    """A subscription the server ended because the caller may no longer follow the channel."""
+    return encode(
+        {
+            "op": "error",
+            "code": "forbidden",
+            "status": CLOSE_FORBIDDEN,
+            "channel": channel,
+            "message": f"you may no longer follow {channel}",
+        }
+    )
+
+
 def reply(frame_id: int, result: Any) -> bytes:
     return encode({"op": "reply", "id": frame_id, "result": result})
 

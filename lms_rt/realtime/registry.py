@@ -78,10 +78,19 @@ class MethodSpec:
     roles: frozenset[str] | None
 
 
+# Told when a user arrives in a presence channel on this process (True) or leaves it (False).
+PresenceListener = Callable[[str, Caller, bool], Awaitable[None]]
+
+
 class RealtimeRegistry:
     def __init__(self) -> None:
         self.kinds: dict[str, ChannelKind] = {}
         self.methods: dict[str, MethodSpec] = {}
+        self.presence_listeners: list[PresenceListener] = []
+
+    def on_presence(self, listener: PresenceListener) -> None:
+        """Follow arrivals and departures (a live session's attendance, say)."""
+        self.presence_listeners.append(listener)
 
     def channel(
         self,

@@ -29,7 +29,7 @@ def setup_realtime(
         deps = app[keys.DEPS]
         metrics = app[keys.METRICS]
         hub = Hub(deps.bus, metrics)
-        presence = Presence(deps.bus, deps.redis)
+        presence = Presence(deps.bus, deps.redis, listeners=registry.presence_listeners)
         gateway = Gateway(deps.settings, hub, registry, authenticator(app), presence, metrics)
         _register_builtins(registry, presence)
         metrics.track_bus(deps.bus)

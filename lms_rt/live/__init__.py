@@ -1,0 +1,1 @@
+"""Live sessions: instructor-paced quizzes and lessons over the websocket."""

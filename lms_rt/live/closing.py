@@ -1,0 +1,176 @@
+"""Closing a live question exactly once, and telling the room how it went.
+
+Three things close a question: a timer in the process that opened it, a backstop job, and any
+read that finds it overdue. Each runs :func:`close_question`, whose conditional update lets
+exactly one of them win, whichever process it runs in.
+
+Answers and the close never interleave: an answer's insert holds a key-share lock on the
+session row (its foreign key) until it commits and re-checks the state after inserting, while
+the close takes the row ``FOR UPDATE`` first. So every stored answer is either scored by the
+close or was refused.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from lms_rt.db import atomic
+from lms_rt.deps import Deps
+from lms_rt.live.models import LiveAnswer, LiveParticipant, LiveSession, LiveState
+from lms_rt.live.presenters import question_answer, standing
+from lms_rt.live.scoring import distribution, ranked, standing_out
+from lms_rt.quizzes.models import QuizQuestion
+
+# Stated grace for network delay: an answer received up to this long after ``closes_at``
+# counts, and ``question.closed`` goes out when it ends.
+GRACE = timedelta(milliseconds=250)
+LEADERBOARD_SIZE = 10
+# Per-user rank events are many small publishes; this many at a time.
+RANK_PUBLISH_CONCURRENCY = 64
+
+
+def close_job_id(session_id: uuid.UUID, index: int) -> str:
+    return f"live-close:{session_id}:{index}"
+
+
+def overdue(session: LiveSession, now: datetime) -> bool:
+    return (
+        session.state == LiveState.QUESTION_OPEN
+        and session.closes_at is not None
+        and now >= session.closes_at + GRACE
+    )
+
+
+async def close_question(
+    deps: Deps, session_id: uuid.UUID, index: int, *, early: bool = False
+) -> bool:
+    """Close question ``index`` if it is still open (and due, unless ``early``); ``True`` only
+    for the one call that closed it."""
+    now = deps.clock.now()
+    async with atomic(deps) as effects:
+        session = (
+            await LiveSession.filter(
+                id=session_id, state=LiveState.QUESTION_OPEN, current_index=index
+            )
+            .select_for_update()
+            .first()
+        )
+        if session is None or (not early and not overdue(session, now)):
+            return False
+        changes: dict[str, Any] = {"state": LiveState.QUESTION_CLOSED}
+        if early:
+            changes["closes_at"] = min(now, session.closes_at or now)
+        closed = await LiveSession.filter(
+            id=session_id, state=LiveState.QUESTION_OPEN, current_index=index
+        ).update(**changes)
+        if not closed:
+            return False
+        session.state = LiveState.QUESTION_CLOSED
+        question = await QuizQuestion.get(id=uuid.UUID(session.question_ids[index]))
+        answers = await LiveAnswer.filter(session_id=session_id, question_index=index)
+        participants = await _score(session, answers)
+        fastest = min(
+            (a for a in answers if a.correct),
+            key=lambda a: (a.elapsed_ms, a.received_at),
+            default=None,
+        )
+        names = {p.id: p.display_name for p in participants}
+        correct_count = sum(1 for a in answers if a.correct)
+        effects.publish(
+            f"live:{session_id}",
+            "question.closed",
+            {
+                "index": index,
+                "question_id": str(question.id),
+                "answer": question_answer(question),
+                "explanation": question.explanation,
+                "distribution": distribution(
+                    question.type, question.options, (a.choice.get("value") for a in answers)
+                ),
+                "answered": len(answers),
+                "correct_count": correct_count,
+                "participants": len(participants),
+                "fastest_correct": {
+                    "participant_id": str(fastest.participant_id),
+                    "display_name": names.get(fastest.participant_id, ""),
+                    "elapsed_ms": fastest.elapsed_ms,
+                }
+                if fastest is not None
+                else None,
+            },
+        )
+    if session.show_leaderboard:
+        await publish_standings(deps, session, participants, answers)
+    return True
+
+
+async def _score(session: LiveSession, answers: list[LiveAnswer]) -> list[LiveParticipant]:
+    """Add this question to every participant's totals (inside the closing transaction)."""
+    by_participant = {a.participant_id: a for a in answers}
+    participants = await LiveParticipant.filter(session_id=session.id, kicked_at=None)
+    limit_ms = session.seconds_per_question * 1000
+    for participant in participants:
+        answer = by_participant.get(participant.id)
+        if answer is None:
+            participant.streak = 0
+            participant.answer_ms += limit_ms  # silence is never faster than an answer
+            continue
+        participant.score += answer.points
+        participant.answer_ms += min(answer.elapsed_ms, limit_ms)
+        if answer.correct:
+            participant.correct_count += 1
+            participant.streak += 1
+        else:
+            participant.streak = 0
+    if participants:
+        await LiveParticipant.bulk_update(
+            participants, fields=["score", "streak", "correct_count", "answer_ms"], batch_size=500
+        )
+    return participants
+
+
+async def publish_standings(
+    deps: Deps,
+    session: LiveSession,
+    participants: list[LiveParticipant] | None = None,
+    answers: list[LiveAnswer] | None = None,
+    *,
+    event: str = "leaderboard",
+) -> list[dict[str, Any]]:
+    """The top of the table to the room, and each participant's own rank to them alone."""
+    if participants is None:
+        participants = await LiveParticipant.filter(session_id=session.id, kicked_at=None)
+    table = ranked(standing(p) for p in participants)
+    top = [standing_out(rank, s) for rank, s in table[:LEADERBOARD_SIZE]]
+    room: dict[str, Any] = {"index": session.current_index, "top": top, "participants": len(table)}
+    if event == "session.ended":
+        room["podium"] = top[:3]
+    await deps.bus.publish(f"live:{session.id}", event, room)
+    last = {a.participant_id: a for a in answers or []}
+    semaphore = asyncio.Semaphore(RANK_PUBLISH_CONCURRENCY)
+
+    async def tell(rank: int, participant_id: str, user_id: str, score: int, streak: int) -> None:
+        answer = last.get(uuid.UUID(participant_id))
+        data: dict[str, Any] = {
+            "session_id": str(session.id),
+            "index": session.current_index,
+            "rank": rank,
+            "score": score,
+            "streak": streak,
+            "participants": len(table),
+            "ended": event == "session.ended",
+        }
+        if answers is not None:
+            data["last_points"] = answer.points if answer else 0
+            data["last_correct"] = bool(answer and answer.correct)
+        async with semaphore:
+            await deps.bus.publish(f"user:{user_id}", "live.rank", data)
+
+    await asyncio.gather(
+        *(tell(rank, s.participant_id, s.user_id, s.score, s.streak) for rank, s in table),
+        return_exceptions=True,
+    )
+    return top
