@@ -7,13 +7,9 @@ import asyncio
 import csv
 import io
 
-import pytest
-
 from lms_rt.live.models import LiveAttendance, LiveMessage
 from tests.live.helpers import join, live_lesson, next_event, ok, refused
 from tests.quizzes.helpers import API, course_with_staff, socket, student_in
-
-pytestmark = pytest.mark.services
 
 
 async def _lesson_room(client, students: int = 2):

@@ -10,8 +10,6 @@ import json
 import uuid
 from datetime import datetime, timedelta
 
-import pytest
-
 from lms_rt import keys
 from lms_rt.live import closing
 from lms_rt.live.models import LiveAnswer, LiveParticipant, LiveSession
@@ -34,8 +32,6 @@ from tests.quizzes.helpers import (
     student_in,
     true_false,
 )
-
-pytestmark = pytest.mark.services
 
 
 async def _room(client, monkeypatch, students: int = 3, questions=None, **settings):
