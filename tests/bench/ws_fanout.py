@@ -20,12 +20,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import math
 import os
 import platform
 import resource
 import secrets
-import signal
 import statistics
 import subprocess
 import sys
@@ -52,10 +50,19 @@ from lms_rt.auth.tokens import TokenIssuer  # noqa: E402
 from lms_rt.config import Settings  # noqa: E402
 from lms_rt.migrate import migrate  # noqa: E402
 from lms_rt.realtime.bus import RedisBus  # noqa: E402
+from tests.bench.common import (  # noqa: E402
+    CLOCK_TICKS,
+    BenchError,
+    Server,
+    cpu_seconds,
+    lms_server,
+    percentile,
+    raise_fd_limit,
+    rss_kib,
+)
 from tests.harness.services import PostgresServer, RedisServer, free_port  # noqa: E402
 
 PARTS = Path(__file__).resolve().parent / "fanout"
-LMS_RT = str(Path(sys.executable).with_name("lms-rt"))
 SECRET = secrets.token_urlsafe(48)
 
 # Every event carries its number and publish stamp, padded to about 100 bytes of JSON.
@@ -101,91 +108,7 @@ QUICK = Sizes(
 )
 
 
-def raise_fd_limit() -> None:
-    """Thousands of sockets need thousands of descriptors: soft limit up to the hard one."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft < hard:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-
-
-class BenchError(RuntimeError):
-    """A process would not start or the load generator broke: no figures to print."""
-
-
 # --- processes -----------------------------------------------------------------------------
-
-_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def rss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise BenchError(f"no VmRSS for pid {pid}")
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far."""
-    stat = Path(f"/proc/{pid}/stat").read_text()
-    fields = stat.rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
-
-
-class Server:
-    """One server process on a port below the ephemeral range, with its log in a file."""
-
-    def __init__(self, argv: list[str], env: dict[str, str], port: int, log: Path) -> None:
-        self.argv, self.env, self.port, self.log_path = argv, env, port, log
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def pid(self) -> int:
-        assert self.process is not None
-        return self.process.pid
-
-    def log_tail(self) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")[-3000:]
-        except OSError:
-            return "(no log)"
-
-    async def start(self, timeout: float = 60.0) -> None:
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                self.argv,
-                env=self.env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                preexec_fn=raise_fd_limit,
-            )
-        deadline = time.monotonic() + timeout
-        async with aiohttp.ClientSession() as session:
-            while time.monotonic() < deadline:
-                if self.process.poll() is not None:
-                    raise BenchError(f"{' '.join(self.argv)} exited:\n{self.log_tail()}")
-                with contextlib.suppress(aiohttp.ClientError):
-                    async with session.get(self.url + "/health") as response:
-                        if response.status == 200:
-                            return
-                await asyncio.sleep(0.1)
-        raise BenchError(f"{self.argv} never became healthy:\n{self.log_tail()}")
-
-    async def stop(self, timeout: float = 20.0) -> None:
-        process = self.process
-        if process is None or process.poll() is not None:
-            return
-        process.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        while process.poll() is None and time.monotonic() < deadline:
-            await asyncio.sleep(0.05)
-        if process.poll() is None:
-            process.kill()
-            process.wait()
 
 
 class LoadGen:
@@ -293,26 +216,13 @@ class LmsRt(System):
         self.bus = RedisBus(self.redis)
 
     def server(self, index: int) -> Server:
-        port = free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith("LMS_")}
-        env.update(
-            {
-                "LMS_ENV": "production",
-                "LMS_HOST": "127.0.0.1",
-                "LMS_PORT": str(port),
-                "LMS_SECRET_KEY": self.settings.secret_key,
-                "LMS_DATABASE_URL": self.settings.database_url,
-                "LMS_REDIS_URL": self.redis_url,
-                "LMS_DATA_DIR": str(self.workdir / f"lms-data-{index}"),
-                "LMS_LOG_LEVEL": "WARNING",
-                # Limits meant for one person's browser, lifted so the benchmark is not refused;
-                # nothing that shapes the fan-out path is changed.
-                "LMS_WS_MAX_CONNECTIONS_PER_USER": "1000000",
-                "LMS_RATE_LIMIT": "100000000/minute",
-                "LMS_WS_MESSAGES_PER_SECOND": "100000",
-            }
+        return lms_server(
+            self.settings,
+            self.redis_url,
+            free_port(),
+            self.workdir / f"lms-data-{index}",
+            self.workdir / f"lms-{index}.log",
         )
-        return Server([LMS_RT, "serve"], env, port, self.workdir / f"lms-{index}.log")
 
     async def publish(self, channel: str, data: dict[str, Any]) -> None:
         await self.bus.publish(channel, "bench.tick", data)
@@ -407,13 +317,6 @@ def named_identities(count: int) -> list[Identity]:
 # --- measuring -----------------------------------------------------------------------------
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    """Nearest-rank percentile: with 20-30 samples p99 is the slowest event, as it should be."""
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), math.ceil(fraction * len(ordered))))
-    return ordered[rank - 1]
-
-
 @dataclass
 class FanoutResult:
     subscribers: int
@@ -469,7 +372,7 @@ def machine_cpu() -> tuple[float, float]:
     """Busy and stolen CPU seconds of the whole machine so far (first line of /proc/stat)."""
     values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     user, nice, system, _idle, _iowait, irq, softirq, steal = values[:8]
-    return (user + nice + system + irq + softirq) / _CLOCK_TICKS, steal / _CLOCK_TICKS
+    return (user + nice + system + irq + softirq) / CLOCK_TICKS, steal / CLOCK_TICKS
 
 
 class CpuWatch:
