@@ -13,6 +13,7 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Coroutine
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -21,7 +22,8 @@ from aiohttp import web
 from lms_rt import keys
 from lms_rt.deps import Deps
 from lms_rt.live import closing
-from lms_rt.live.models import LiveAnswer, LiveParticipant
+from lms_rt.live.answer_writer import AnswerWriter
+from lms_rt.live.models import LiveAnswer, LiveParticipant, LiveSession, LiveState
 from lms_rt.live.room import chat_limiter
 from lms_rt.quizzes.models import QuizQuestion
 
@@ -30,6 +32,51 @@ log = logging.getLogger(__name__)
 # ``answer.count`` goes out at most this often per session, across all processes together.
 COUNT_INTERVAL_SECONDS = 0.2
 QUESTION_CACHE_SIZE = 512
+# Seats remembered per process (session, user -> participant); the oldest go first.
+SEAT_CACHE_SIZE = 50_000
+TIMER_RETRIES = 5
+
+
+@dataclass(frozen=True)
+class OpenQuestion:
+    """What accepting an answer needs to know of the open question, as last read.
+
+    A stale copy can only make this process look again: the answer's own transaction checks
+    that the question is still the open one, and refuses the answer otherwise.
+    """
+
+    index: int
+    question_id: str
+    opens_at: datetime
+    closes_at: datetime
+    seconds: int
+    points: int
+    speed_bonus: bool
+
+    @classmethod
+    def of(cls, session: LiveSession) -> OpenQuestion | None:
+        if (
+            session.state != LiveState.QUESTION_OPEN
+            or session.opens_at is None
+            or session.closes_at is None
+            or not 0 <= session.current_index < len(session.question_ids)
+        ):
+            return None
+        return cls(
+            index=session.current_index,
+            question_id=session.question_ids[session.current_index],
+            opens_at=session.opens_at,
+            closes_at=session.closes_at,
+            seconds=session.seconds_per_question,
+            points=session.points_per_question,
+            speed_bonus=session.speed_bonus,
+        )
+
+
+@dataclass(frozen=True)
+class Seat:
+    participant_id: uuid.UUID
+    display_name: str
 
 
 class LiveRuntime:
@@ -42,6 +89,9 @@ class LiveRuntime:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._count_loop: asyncio.Task[None] | None = None
         self.chat_limiter = chat_limiter(deps)
+        self.writer = AnswerWriter(deps)
+        self.open_questions: OrderedDict[uuid.UUID, OpenQuestion | None] = OrderedDict()
+        self._seats: OrderedDict[tuple[uuid.UUID, str], Seat] = OrderedDict()
 
     async def start(self) -> None:
         self._count_loop = asyncio.create_task(self._publish_counts(), name="live-answer-counts")
@@ -54,6 +104,23 @@ class LiveRuntime:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        await self.writer.close()
+
+    # --- what answers need, remembered ------------------------------------------------------
+
+    def seat(self, session_id: uuid.UUID, user_id: str) -> Seat | None:
+        return self._seats.get((session_id, user_id))
+
+    def remember(self, participant: LiveParticipant, session: LiveSession) -> None:
+        self._seats[(session.id, str(participant.user_id))] = Seat(
+            participant.id, participant.display_name
+        )
+        if len(self._seats) > SEAT_CACHE_SIZE:
+            self._seats.popitem(last=False)
+        self.open_questions[session.id] = OpenQuestion.of(session)
+        self.open_questions.move_to_end(session.id)
+        if len(self.open_questions) > SEAT_CACHE_SIZE:
+            self.open_questions.popitem(last=False)
 
     def spawn(self, coroutine: Coroutine[Any, Any, Any]) -> None:
         task = asyncio.create_task(coroutine)
@@ -79,7 +146,18 @@ class LiveRuntime:
 
     async def _close(self, session_id: uuid.UUID, index: int) -> None:
         try:
-            await closing.close_question(self.deps, session_id, index)
+            # The event loop may wake a timer a little before the wall clock says it is due:
+            # then wait for the rest rather than leave the question to the backstop.
+            for _ in range(TIMER_RETRIES):
+                if await closing.close_question(self.deps, session_id, index):
+                    return
+                session = await LiveSession.filter(
+                    id=session_id, state=LiveState.QUESTION_OPEN, current_index=index
+                ).first()
+                if session is None or session.closes_at is None:
+                    return  # closed by someone else
+                due = session.closes_at + closing.GRACE
+                await asyncio.sleep(max(0.0, (due - self.deps.clock.now()).total_seconds()) + 0.005)
         except Exception:
             # The backstop job and the next read close it instead.
             log.exception("closing live question %s/%d on time failed", session_id, index)

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from lms_rt import keys
 from lms_rt.live import closing
 from lms_rt.live.models import LiveAnswer, LiveParticipant, LiveSession
+from lms_rt.live.runtime import LIVE
 from lms_rt.live.tasks import close_live_question
 from lms_rt.quizzes.models import QuizAttempt
 from lms_rt.users.models import Role
@@ -198,8 +199,8 @@ async def test_no_participant_frame_carries_an_answer_before_the_close(client, m
         assert "answer" in closed["data"]
 
     # The host channel, which participants cannot follow, did carry each verdict.
-    received = await next_event(host, "answer.received")
-    assert received["data"]["correct"] is True
+    received = await next_event(host, "answers.received")
+    assert received["data"]["answers"][0]["correct"] is True
 
 
 async def test_a_participant_who_reconnects_mid_question_gets_the_snapshot_and_can_answer(
@@ -459,3 +460,20 @@ def _uuid(text: str) -> uuid.UUID:
 
 def _seconds(n: float) -> timedelta:
     return timedelta(seconds=n)
+
+
+async def test_a_timer_that_wakes_before_the_wall_clock_waits_and_still_closes(client, monkeypatch):
+    clock, _, session, _, host, _, players = await _room(client, monkeypatch, students=1)
+    sid = session["id"]
+    await ok(host, "live.start", session_id=sid)
+    state = await ok(host, "live.next", session_id=sid)
+    closes_at = datetime.fromisoformat(state["closes_at"])
+    # The loop's timer fires while the server's clock still reads 0.2 s before the due time.
+    clock.set(closes_at + closing.GRACE - timedelta(seconds=0.2))
+    runtime = client.app[LIVE]
+    runtime.schedule_close(_uuid(sid), 0, closes_at - timedelta(seconds=0.2))
+    await asyncio.sleep(0.1)
+    assert await LiveSession.filter(id=_uuid(sid), state="question_open").exists()
+    clock.set(closes_at + closing.GRACE)
+    closed = await next_event(players[0]["ws"], "question.closed")
+    assert closed["data"]["index"] == 0
