@@ -12,7 +12,6 @@ close or was refused.
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,14 +21,15 @@ from lms_rt.deps import Deps
 from lms_rt.live.models import LiveAnswer, LiveParticipant, LiveSession, LiveState
 from lms_rt.live.presenters import question_answer, standing
 from lms_rt.live.scoring import distribution, ranked, standing_out
+from lms_rt.live.tally import add_question
 from lms_rt.quizzes.models import QuizQuestion
 
 # Stated grace for network delay: an answer received up to this long after ``closes_at``
 # counts, and ``question.closed`` goes out when it ends.
 GRACE = timedelta(milliseconds=250)
 LEADERBOARD_SIZE = 10
-# Per-user rank events are many small publishes; this many at a time.
-RANK_PUBLISH_CONCURRENCY = 64
+# Per-user rank events are many small publishes: this many to one pipelined round trip.
+RANK_BATCH = 250
 
 
 def close_job_id(session_id: uuid.UUID, index: int) -> str:
@@ -71,7 +71,7 @@ async def close_question(
         session.state = LiveState.QUESTION_CLOSED
         question = await QuizQuestion.get(id=uuid.UUID(session.question_ids[index]))
         answers = await LiveAnswer.filter(session_id=session_id, question_index=index)
-        participants = await _score(session, answers)
+        participants = await _score(session, index)
         fastest = min(
             (a for a in answers if a.correct),
             key=lambda a: (a.elapsed_ms, a.received_at),
@@ -107,29 +107,10 @@ async def close_question(
     return True
 
 
-async def _score(session: LiveSession, answers: list[LiveAnswer]) -> list[LiveParticipant]:
+async def _score(session: LiveSession, index: int) -> list[LiveParticipant]:
     """Add this question to every participant's totals (inside the closing transaction)."""
-    by_participant = {a.participant_id: a for a in answers}
-    participants = await LiveParticipant.filter(session_id=session.id, kicked_at=None)
-    limit_ms = session.seconds_per_question * 1000
-    for participant in participants:
-        answer = by_participant.get(participant.id)
-        if answer is None:
-            participant.streak = 0
-            participant.answer_ms += limit_ms  # silence is never faster than an answer
-            continue
-        participant.score += answer.points
-        participant.answer_ms += min(answer.elapsed_ms, limit_ms)
-        if answer.correct:
-            participant.correct_count += 1
-            participant.streak += 1
-        else:
-            participant.streak = 0
-    if participants:
-        await LiveParticipant.bulk_update(
-            participants, fields=["score", "streak", "correct_count", "answer_ms"], batch_size=500
-        )
-    return participants
+    await add_question(session.id, index, session.seconds_per_question * 1000)
+    return await LiveParticipant.filter(session_id=session.id, kicked_at=None)
 
 
 async def publish_standings(
@@ -150,27 +131,22 @@ async def publish_standings(
         room["podium"] = top[:3]
     await deps.bus.publish(f"live:{session.id}", event, room)
     last = {a.participant_id: a for a in answers or []}
-    semaphore = asyncio.Semaphore(RANK_PUBLISH_CONCURRENCY)
-
-    async def tell(rank: int, participant_id: str, user_id: str, score: int, streak: int) -> None:
-        answer = last.get(uuid.UUID(participant_id))
+    personal = []
+    for rank, entry in table:
         data: dict[str, Any] = {
             "session_id": str(session.id),
             "index": session.current_index,
             "rank": rank,
-            "score": score,
-            "streak": streak,
+            "score": entry.score,
+            "streak": entry.streak,
             "participants": len(table),
             "ended": event == "session.ended",
         }
         if answers is not None:
+            answer = last.get(uuid.UUID(entry.participant_id))
             data["last_points"] = answer.points if answer else 0
             data["last_correct"] = bool(answer and answer.correct)
-        async with semaphore:
-            await deps.bus.publish(f"user:{user_id}", "live.rank", data)
-
-    await asyncio.gather(
-        *(tell(rank, s.participant_id, s.user_id, s.score, s.streak) for rank, s in table),
-        return_exceptions=True,
-    )
+        personal.append((f"user:{entry.user_id}", "live.rank", data))
+    for start in range(0, len(personal), RANK_BATCH):
+        await deps.bus.publish_many(personal[start : start + RANK_BATCH])
     return top

@@ -15,6 +15,7 @@ import contextlib
 import logging
 import uuid
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -83,6 +84,10 @@ class Bus(abc.ABC):
     @abc.abstractmethod
     async def publish(self, channel: str, type: str, data: dict[str, Any]) -> int:
         """Append an event to the channel and deliver it everywhere; returns its seq."""
+
+    async def publish_many(self, events: Sequence[tuple[str, str, dict[str, Any]]]) -> list[int]:
+        """Publish each ``(channel, type, data)``, in order; their seqs."""
+        return [await self.publish(channel, type, data) for channel, type, data in events]
 
     @abc.abstractmethod
     async def history(self, channel: str, since: int) -> list[Event] | None:
@@ -278,11 +283,11 @@ class RedisBus(Bus):
             return None
         return str(info.get("run_id")) if info.get("run_id") else None
 
-    async def publish(self, channel: str, type: str, data: dict[str, Any]) -> int:
+    def _publish_call(self, channel: str, type: str, data: dict[str, Any]) -> dict[str, Any]:
         prefix, suffix = frame_parts(channel, type, data)
-        seq = await self._publish(
-            keys=self._keys(channel),
-            args=[
+        return {
+            "keys": self._keys(channel),
+            "args": [
                 prefix,
                 suffix,
                 self._history_size,
@@ -290,9 +295,24 @@ class RedisBus(Bus):
                 uuid.uuid4().hex,
                 self._pubsub_name(channel),
             ],
-        )
+        }
+
+    async def publish(self, channel: str, type: str, data: dict[str, Any]) -> int:
+        seq = await self._publish(**self._publish_call(channel, type, data))
         self.published += 1
         return int(seq)
+
+    async def publish_many(self, events: Sequence[tuple[str, str, dict[str, Any]]]) -> list[int]:
+        """One round trip for many events (a room's worth of personal results): the same
+        script per event, pipelined."""
+        if not events:
+            return []
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for channel, type, data in events:
+                await self._publish(**self._publish_call(channel, type, data), client=pipe)
+            seqs = await pipe.execute()
+        self.published += len(events)
+        return [int(seq) for seq in seqs]
 
     async def position(self, channel: str) -> tuple[int, str]:
         seq, current = await self._position(

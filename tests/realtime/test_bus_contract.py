@@ -74,6 +74,21 @@ async def test_subscribers_get_live_events_in_order(bus):
     assert len(recorder.events) == 20
 
 
+async def test_publishing_many_at_once_numbers_and_delivers_each_in_order(bus):
+    recorder = Recorder()
+    await bus.subscribe("user:a", recorder)
+    await bus.publish("user:a", "note", {"n": -1})
+    seqs = await bus.publish_many(
+        [("user:a", "note", {"n": 0}), ("user:b", "note", {"n": 1}), ("user:a", "note", {"n": 2})]
+    )
+    assert seqs == [2, 1, 3]
+    assert await bus.publish_many([]) == []
+    await recorder.wait_for(3)
+    assert [(e.seq, e.decode()["data"]["n"]) for e in recorder.events] == [(1, -1), (2, 0), (3, 2)]
+    assert [e.seq for e in await bus.history("user:a", 1)] == [2, 3]
+    assert (await bus.position("user:b"))[0] == 1
+
+
 async def test_frame_is_encoded_once_and_identical_for_history_and_live(bus):
     recorder = Recorder()
     await bus.subscribe("course:a", recorder)
