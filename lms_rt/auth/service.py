@@ -82,6 +82,13 @@ def announce_ended_sessions(user_id: uuid.UUID | str) -> None:
     after_commit().publish(f"auth:{user_id}", "sessions.ended", {})
 
 
+def announce_access_changed(user_id: uuid.UUID | str) -> None:
+    """After commit, every process re-checks what this user's sockets follow (an enrollment
+    dropped, a place on a course's staff or in a live session taken away, a role changed):
+    a channel they may no longer follow ends with a ``forbidden`` frame."""
+    after_commit().publish(f"auth:{user_id}", "access.changed", {})
+
+
 async def revoke_sessions(
     user_id: uuid.UUID, reason: str, *, except_session: uuid.UUID | str | None = None
 ) -> int:

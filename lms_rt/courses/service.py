@@ -10,6 +10,7 @@ from slugify import slugify
 from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
 
+from lms_rt.auth.service import announce_access_changed
 from lms_rt.courses.access import staffed_course_ids
 from lms_rt.courses.models import Course, CourseStaff, Lesson, Section
 from lms_rt.courses.schemas import (
@@ -242,9 +243,11 @@ async def add_staff(course: Course, data: StaffAdd) -> None:
         raise Conflict("Already on this course's staff") from exc
 
 
-async def remove_staff(course: Course, user_id: uuid.UUID) -> None:
-    if not await CourseStaff.filter(course_id=course.id, user_id=user_id).delete():
-        raise NotFound("Not on this course's staff")
+async def remove_staff(deps: Deps, course: Course, user_id: uuid.UUID) -> None:
+    async with atomic(deps):
+        if not await CourseStaff.filter(course_id=course.id, user_id=user_id).delete():
+            raise NotFound("Not on this course's staff")
+        announce_access_changed(user_id)
 
 
 # --- sections ------------------------------------------------------------------------------

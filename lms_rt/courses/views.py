@@ -177,7 +177,7 @@ async def add_staff(request: web.Request, body: StaffAdd, user: User) -> None:
 )
 async def remove_staff(request: web.Request, user: User) -> None:
     course = await owned_course(user, request.match_info["course"])
-    await service.remove_staff(course, path_uuid(request, "user_id"))
+    await service.remove_staff(request.app[keys.DEPS], course, path_uuid(request, "user_id"))
 
 
 # --- sections ------------------------------------------------------------------------------

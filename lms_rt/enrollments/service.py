@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 
+from lms_rt.auth.service import announce_access_changed
 from lms_rt.courses.models import Course, Lesson
 from lms_rt.courses.service import unlock_time
 from lms_rt.db import atomic
@@ -144,6 +145,7 @@ async def drop(deps: Deps, user: User, enrollment: Enrollment) -> Enrollment:
             "enrollment.dropped",
             {"enrollment_id": str(enrollment.id), "student_id": str(enrollment.student_id)},
         )
+        announce_access_changed(enrollment.student_id)
     return await Enrollment.get(id=enrollment.id)
 
 

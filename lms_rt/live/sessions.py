@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from tortoise.exceptions import IntegrityError
 
+from lms_rt.auth.service import announce_access_changed
 from lms_rt.courses.access import editable_course
 from lms_rt.courses.models import Lesson
 from lms_rt.db import atomic
@@ -267,9 +268,7 @@ async def kick(deps: Deps, session: LiveSession, participant_id: uuid.UUID) -> N
                 "kicked": True,
             },
         )
-        # Every process re-checks this user's subscriptions: the room's channel is now closed
-        # to them.
-        effects.publish(f"auth:{user}", "subscriptions.changed", {})
+        announce_access_changed(participant.user_id)
 
 
 async def end(deps: Deps, session: LiveSession) -> LiveSession:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
-from lms_rt.auth.service import revoke_sessions
+from lms_rt.auth.service import announce_access_changed, revoke_sessions
 from lms_rt.db import atomic
 from lms_rt.deps import Deps
 from lms_rt.errors import Conflict, Invalid, NotFound
@@ -90,6 +90,8 @@ async def admin_update(deps: Deps, admin: User, user_id: uuid.UUID, data: UserAd
             await User.filter(id=target.id).update(**changes)
         if changes.get("is_active") is False:
             await revoke_sessions(target.id, "deactivated")
+        if "role" in changes and changes["role"] != target.role:
+            announce_access_changed(target.id)
     return await get_user(user_id)
 
 

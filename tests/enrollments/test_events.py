@@ -278,3 +278,37 @@ async def test_two_last_lessons_completed_at_once_announce_one_completion(client
         i for i, e in enumerate(heard) if e["data"].get("progress_percentage") == 100.0
     )
     assert types.index("enrollment.completed") > finishing
+
+
+async def test_losing_access_ends_the_subscriptions_it_allowed(client):
+    owner, owner_headers = await signed_in(client, Role.INSTRUCTOR)
+    assistant, assistant_headers = await signed_in(client, Role.INSTRUCTOR)
+    student, student_headers = await signed_in(client)
+    course = await create_course(client, owner)
+    await courses.add_staff(course, StaffAdd(email=assistant.email))
+    enrollment = await enroll(client, student, course)
+    public, staff = f"course:{course.id}", f"course:{course.id}:staff"
+    student_ws = await socket_for(client, student_headers)
+    assert (await student_ws.sub(public))["op"] == "ack"
+    assert (await student_ws.sub(f"user:{student.id}"))["op"] == "ack"
+    assistant_ws = await socket_for(client, assistant_headers)
+    assert (await assistant_ws.sub(staff))["op"] == "ack"
+
+    # Dropping the course ends the student's course channel, and only that one.
+    response = await client.post(f"{API}/enrollments/{enrollment.id}/drop", headers=student_headers)
+    assert response.status == 200
+    ended = await student_ws.expect("error")
+    assert (ended["code"], ended["status"], ended["channel"]) == ("forbidden", 4403, public)
+    await client.app[keys.BUS].publish(public, "after", {})
+    await client.app[keys.BUS].publish(f"user:{student.id}", "marker", {})
+    frame = await next_event(student_ws)
+    assert (frame["channel"], frame["type"]) == (f"user:{student.id}", "marker"), frame
+
+    # An assistant taken off the staff loses the staff channel.
+    response = await client.delete(
+        f"{API}/courses/{course.id}/staff/{assistant.id}", headers=owner_headers
+    )
+    assert response.status == 204
+    ended = await assistant_ws.expect("error")
+    assert ended["channel"] == staff
+    assert await refused(assistant_ws, staff)

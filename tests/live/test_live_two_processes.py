@@ -6,13 +6,17 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
 import pytest
 
+from lms_rt import keys
+from lms_rt.live import closing
 from lms_rt.live.models import LiveAnswer, LiveParticipant, LiveSession
 from lms_rt.live.scoring import points_for
+from lms_rt.live.tasks import close_live_question
 from tests.harness.servers import ServerProcess, server_env
 from tests.harness.ws import WsClient
 from tests.live.helpers import join, live_quiz
@@ -144,11 +148,17 @@ async def test_thirty_students_on_two_processes_play_a_full_live_quiz(client, tw
 
         players = [asyncio.create_task(play(s, ws)) for s, ws, _ in sockets]
         assert (await host.call("live.start", {"session_id": sid}))["result"]["state"] == "running"
+        backstops = []
         for index in range(len(questions)):
             reply = await host.call("live.next", {"session_id": sid})
             assert reply["result"]["current_index"] == index
+            # The backstop job, run from this (third) process at the due time, races the
+            # timer in the process that opened the question: one of them closes it.
+            due = datetime.fromisoformat(reply["result"]["closes_at"]) + closing.GRACE
+            backstops.append(asyncio.create_task(_backstop(client, sid, index, due)))
             closed = await _event(host, "question.closed", timeout=SECONDS + 10)
             assert closed["data"]["index"] == index
+        assert set(await asyncio.gather(*backstops)) <= {"closed", "already closed"}
         closes_by_student = await asyncio.gather(*players)
         ended = await host.call("live.end", {"session_id": sid})
         assert ended["result"]["state"] == "ended"
@@ -206,6 +216,11 @@ async def test_thirty_students_on_two_processes_play_a_full_live_quiz(client, tw
         mine = next(p for p in participants if str(p.id) == student["participant"]["id"])
         assert final["data"]["score"] == mine.score
         assert final["data"]["rank"] == [str(p.id) for p in expected].index(str(mine.id)) + 1
+
+
+async def _backstop(client: Any, sid: str, index: int, due: datetime) -> str:
+    await asyncio.sleep(max(0.0, (due - datetime.now(UTC)).total_seconds()))
+    return await close_live_question({"deps": client.app[keys.DEPS]}, sid, index)
 
 
 def _no_answer_before_its_close(frames: list[dict[str, Any]]) -> None:
