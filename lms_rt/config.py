@@ -24,6 +24,9 @@ MODEL_MODULES: list[str] = [
     "lms_rt.enrollments.models",
     "lms_rt.quizzes.models",
     "lms_rt.live.models",
+    "lms_rt.certificates.models",
+    "lms_rt.files.models",
+    "lms_rt.mail.models",
     "aerich.models",
 ]
 
@@ -93,6 +96,29 @@ class Settings(BaseSettings):
     ws_heartbeat_seconds: float = 25.0
     # After a token expires the client has this long to send a fresh one before 4401.
     ws_reauth_grace_seconds: float = 30.0
+
+    # Files. "local" keeps them under data_dir/files; "s3" in a bucket of an S3-compatible store.
+    storage_backend: Literal["local", "s3"] = "local"
+    s3_endpoint_url: str = ""
+    s3_region: str = "us-east-1"
+    s3_bucket: str = "lms-rt"
+    s3_access_key_id: str = ""
+    s3_secret_access_key: str = ""
+    # Download links are short-lived: long enough to start a download, too short to share.
+    download_url_seconds: int = 300
+    upload_max_bytes: int = 50 * 1024 * 1024
+    avatar_max_bytes: int = 5 * 1024 * 1024
+    user_quota_bytes: int = 1024 * 1024 * 1024
+
+    # Certificates: the readable start of every certificate number.
+    certificate_prefix: str = "LMS"
+    certificate_verifications: str = "30/minute"
+
+    # The weekly report to instructors: ISO weekday (1 = Monday) and hour, in UTC.
+    weekly_report_weekday: int = Field(default=1, ge=1, le=7)
+    weekly_report_hour: int = Field(default=9, ge=0, le=23)
+    # The worker's own small HTTP port for /metrics (0: none).
+    worker_metrics_port: int = 0
 
     job_timeout_seconds: int = 60
     log_level: str = "INFO"
