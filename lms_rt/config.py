@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     smtp_password: str = ""
     smtp_starttls: bool = False
     mail_from: str = "lms_rt <no-reply@lms.local>"
+    # A failed send is retried after this, then twice as long each time.
+    mail_retry_base_seconds: float = 10.0
 
     # Identity. bcrypt cost 12 is ~0.25 s per hash on one core: slow for attackers, fine for
     # people; tests lower it.

@@ -108,6 +108,19 @@ async def admit(deps: Deps, student: User, course: Course, source: EnrollmentSou
                 await Course.filter(id=course.id).update(enrollment_count=F("enrollment_count") + 1)
             enrollment, _ = await recompute(enrollment)
             events.enrollment_created(effects, enrollment, student.full_name)
+            key = f"enrollment-confirmation:{enrollment.id}:{now().isoformat()}"
+            effects.enqueue(
+                "send_email",
+                student.email,
+                "enrollment_confirmation",
+                {
+                    "name": student.full_name,
+                    "course_title": course.title,
+                    "course_url": f"{deps.settings.base_url}/courses/{course.slug}",
+                },
+                key,
+                job_id=key,
+            )
     except IntegrityError as exc:
         raise Conflict("Already enrolled in this course") from exc
     return enrollment

@@ -10,13 +10,16 @@ import abc
 import asyncio
 import logging
 import time
+from collections.abc import Coroutine
 from datetime import timedelta
 from typing import Any
 
 from arq import ArqRedis, Retry, create_pool
 from arq.connections import RedisSettings
 
-from lms_rt.jobs.registry import JobSpec, job_specs, queue_name
+from lms_rt.jobs.instrument import instrumented
+from lms_rt.jobs.registry import JobFunction, JobSpec, job_specs, queue_name
+from lms_rt.jobs.stats import JobStats, MemoryJobStats, RedisJobStats
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +33,9 @@ class UnknownJob(LookupError):
 
 
 class JobQueue(abc.ABC):
-    def __init__(self) -> None:
+    def __init__(self, stats: JobStats) -> None:
         self.specs: dict[str, JobSpec] = job_specs()
+        self.stats = stats
 
     def spec(self, name: str) -> JobSpec:
         try:
@@ -51,7 +55,7 @@ class JobQueue(abc.ABC):
 
 class ArqJobQueue(JobQueue):
     def __init__(self, pool: ArqRedis) -> None:
-        super().__init__()
+        super().__init__(RedisJobStats(pool))
         self.pool = pool
 
     @classmethod
@@ -69,6 +73,8 @@ class ArqJobQueue(JobQueue):
             _queue_name=queue_name(spec.queue),
             _defer_by=timedelta(seconds=defer_by) if defer_by else None,
         )
+        if job is not None:
+            await self.stats.record(name, "enqueued")
         return job is not None
 
     async def close(self) -> None:
@@ -79,7 +85,7 @@ class InlineJobQueue(JobQueue):
     """Runs jobs as tasks of this process (the embedded default)."""
 
     def __init__(self, context: dict[str, Any]) -> None:
-        super().__init__()
+        super().__init__(MemoryJobStats())
         self.context = context
         self._tasks: set[asyncio.Task[None]] = set()
         self._seen: dict[str, float] = {}
@@ -93,26 +99,35 @@ class InlineJobQueue(JobQueue):
             if self._seen.get(job_id, 0.0) > now:
                 return False
             self._seen[job_id] = now + KEEP_RESULT_SECONDS
-        task = asyncio.create_task(self._run(spec, args, defer_by or 0.0))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        await self.stats.record(name, "enqueued")
+        self._spawn(self._run(spec.name, spec.function, args, defer_by or 0.0))
         return True
 
-    async def _run(self, spec: JobSpec, args: tuple[Any, ...], delay: float) -> None:
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def run_scheduled(self, name: str, function: JobFunction) -> None:
+        """A cron job's run, with the same retry policy as queued jobs."""
+        self._spawn(self._run(name, function, (), 0.0))
+
+    async def _run(self, name: str, job: JobFunction, args: tuple[Any, ...], delay: float) -> None:
+        function = instrumented(name, job, self.stats, MAX_TRIES)
         for attempt in range(1, MAX_TRIES + 1):
             if delay:
                 await asyncio.sleep(delay)
             ctx = {**self.context, "job_try": attempt}
             try:
-                await spec.function(ctx, *args)
+                await function(ctx, *args)
                 return
             except Retry as retry:
                 delay = _seconds(retry.defer_score)
-                log.warning("job %s asked to retry (try %d) in %.1fs", spec.name, attempt, delay)
+                log.warning("job %s asked to retry (try %d) in %.1fs", name, attempt, delay)
             except Exception:
-                log.exception("job %s failed", spec.name)
+                log.exception("job %s failed", name)
                 return
-        log.error("job %s gave up after %d tries", spec.name, MAX_TRIES)
+        log.error("job %s gave up after %d tries", name, MAX_TRIES)
 
     async def drain(self) -> None:
         """Wait until every queued job has finished (tests, shutdown)."""

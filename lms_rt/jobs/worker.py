@@ -5,31 +5,48 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Sequence
-from contextlib import AsyncExitStack
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
+from aiohttp import web
 from arq import Worker, func
 from arq.connections import RedisSettings
 
 from lms_rt.config import ConfigurationError, Settings
+from lms_rt.jobs.cron import arq_cron_jobs, cron_specs
+from lms_rt.jobs.instrument import instrumented
 from lms_rt.jobs.queue import KEEP_RESULT_SECONDS, MAX_TRIES
 from lms_rt.jobs.registry import QUEUES, job_specs, queue_name
+from lms_rt.jobs.stats import JobStats, RedisJobStats, prometheus_text
 from lms_rt.resources import open_deps
 
 log = logging.getLogger(__name__)
 
 
 def build_worker(
-    settings: Settings, queue: str, ctx: dict[str, Any], *, burst: bool = False
+    settings: Settings,
+    queue: str,
+    ctx: dict[str, Any],
+    stats: JobStats,
+    *,
+    burst: bool = False,
 ) -> Worker:
     functions = [
-        func(spec.function, name=spec.name, max_tries=MAX_TRIES)  # type: ignore[arg-type]
+        func(
+            instrumented(spec.name, spec.function, stats, MAX_TRIES),  # type: ignore[arg-type]
+            name=spec.name,
+            max_tries=MAX_TRIES,
+        )
         for spec in job_specs().values()
         if spec.queue == queue
     ]
+    schedules = [spec for spec in cron_specs(settings) if spec.queue == queue]
     return Worker(
         functions=functions,
+        cron_jobs=arq_cron_jobs(
+            schedules, lambda spec: instrumented(spec.name, spec.function, stats, 3)
+        ),
         queue_name=queue_name(queue),
         redis_settings=RedisSettings.from_dsn(settings.redis_url),
         # A SIGKILLed worker's job becomes runnable again after job_timeout + 10 s.
@@ -53,11 +70,15 @@ async def run_workers(settings: Settings, queues: Sequence[str], *, burst: bool 
     if unknown:
         raise ConfigurationError(f"unknown queue(s): {', '.join(sorted(unknown))}")
     async with AsyncExitStack() as stack, open_deps(settings, stack) as deps:
+        assert deps.redis is not None
+        stats = RedisJobStats(deps.redis)
         workers = [
-            build_worker(settings, queue, {"deps": deps}, burst=burst)
+            build_worker(settings, queue, {"deps": deps}, stats, burst=burst)
             for queue in queues
             if any(spec.queue == queue for spec in job_specs().values())
         ]
+        if settings.worker_metrics_port:
+            await stack.enter_async_context(serve_metrics(settings, stats))
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             # SIGTERM cancels running jobs, which ARQ re-queues for another worker at once.
@@ -72,6 +93,26 @@ async def run_workers(settings: Settings, queues: Sequence[str], *, burst: bool 
                 loop.remove_signal_handler(sig)
             for worker in workers:
                 await worker.close()
+
+
+@asynccontextmanager
+async def serve_metrics(settings: Settings, stats: JobStats) -> AsyncIterator[None]:
+    """``GET /metrics`` on the worker's own small port: the job figures of every worker."""
+
+    async def metrics(request: web.Request) -> web.Response:
+        body = prometheus_text(await stats.figures())
+        return web.Response(body=body, content_type="text/plain", charset="utf-8")
+
+    app = web.Application()
+    app.router.add_get("/metrics", metrics)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.host, settings.worker_metrics_port)
+    await site.start()
+    try:
+        yield
+    finally:
+        await runner.cleanup()
 
 
 def _stop_all(workers: Sequence[Worker], sig: signal.Signals) -> None:

@@ -13,6 +13,7 @@ from tortoise import connections
 
 from lms_rt import keys
 from lms_rt.http.openapi import ApiRoutes, json_response
+from lms_rt.jobs.stats import prometheus_text
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
@@ -68,7 +69,13 @@ async def ready(request: web.Request) -> web.Response:
 
 @routes.get("/metrics")
 async def metrics(request: web.Request) -> web.Response:
+    """This process's figures, and the job figures of every worker (from Redis) or of the
+    in-process runner."""
     body = request.app[keys.METRICS].render()
+    try:
+        body += prometheus_text(await request.app[keys.DEPS].jobs.stats.figures())
+    except Exception as exc:  # Redis away: the process's own figures still answer
+        log.warning("job figures unavailable: %s", exc)
     response = web.Response(body=body)
     response.headers["Content-Type"] = CONTENT_TYPE_LATEST
     return response

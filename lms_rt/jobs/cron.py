@@ -1,0 +1,135 @@
+"""Jobs that run on a schedule: ARQ cron jobs in a worker, the same functions in-process
+when embedded.
+
+Each run is idempotent (the weekly report's messages have one key per instructor and week),
+so two workers, a restart within the minute or a catch-up run change nothing twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp import web
+from arq import cron
+from arq.cron import CronJob
+
+from lms_rt import keys
+from lms_rt.config import Settings
+from lms_rt.jobs.registry import JobFunction
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CronSpec:
+    name: str
+    function: JobFunction
+    queue: str
+    weekday: int  # ISO: 1 = Monday
+    hour: int
+    minute: int = 0
+
+    def due(self, at: datetime) -> bool:
+        return (at.isoweekday(), at.hour, at.minute) == (self.weekday, self.hour, self.minute)
+
+    def slot(self, at: datetime) -> str:
+        """One name per scheduled run: its week, day, hour and minute."""
+        year, week, _ = at.isocalendar()
+        return f"{self.name}:{year}-W{week:02d}-{self.weekday}T{self.hour:02d}:{self.minute:02d}"
+
+
+def cron_specs(settings: Settings) -> list[CronSpec]:
+    from lms_rt.mail.weekly import send_weekly_reports
+
+    return [
+        CronSpec(
+            "send_weekly_reports",
+            send_weekly_reports,
+            "default",
+            weekday=settings.weekly_report_weekday,
+            hour=settings.weekly_report_hour,
+        )
+    ]
+
+
+def arq_cron_jobs(specs: list[CronSpec], wrap: Callable[[CronSpec], JobFunction]) -> list[CronJob]:
+    return [
+        cron(
+            wrap(spec),  # type: ignore[arg-type]
+            name=spec.name,
+            weekday=spec.weekday - 1,  # ARQ counts Monday as 0
+            hour=spec.hour,
+            minute=spec.minute,
+            unique=True,  # one run per slot, however many workers
+            max_tries=3,
+        )
+        for spec in specs
+    ]
+
+
+async def inline_cron_context(app: web.Application) -> AsyncIterator[None]:
+    """The embedded default's schedules, run by the in-process job runner."""
+    from lms_rt.jobs.queue import InlineJobQueue
+
+    deps = app[keys.DEPS]
+    if not isinstance(deps.jobs, InlineJobQueue):
+        yield  # a worker process runs them
+        return
+    runner = deps.jobs
+    schedules = InlineCron(
+        cron_specs(deps.settings),
+        lambda spec: runner.run_scheduled(spec.name, spec.function),
+        clock=deps.clock.now,
+    )
+    schedules.start()
+    yield
+    await schedules.stop()
+
+
+class InlineCron:
+    """Checks every few seconds whether a schedule is due and runs it once per slot."""
+
+    def __init__(
+        self,
+        specs: list[CronSpec],
+        run: Callable[[CronSpec], Any],
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.specs = specs
+        self._run = run
+        self._clock = clock
+        self._done: set[str] = set()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._loop(), name="inline-cron")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    def tick(self) -> list[str]:
+        """Start what is due now; the slots started."""
+        now = self._clock()
+        started = []
+        for spec in self.specs:
+            slot = spec.slot(now)
+            if spec.due(now) and slot not in self._done:
+                self._done.add(slot)
+                self._run(spec)
+                started.append(slot)
+        return started
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                self.tick()
+            except Exception:
+                log.exception("inline cron tick failed")
+            await asyncio.sleep(10)
