@@ -27,9 +27,8 @@ async def active_user(user_id: str | uuid.UUID) -> User:
 
 
 async def hosts(user: User, session: LiveSession) -> bool:
-    """The session's course staff run it (its host and, say, a co-teacher)."""
-    if user.id == session.host_id:
-        return True
+    """The session's course staff run it (its host and, say, a co-teacher); a host taken off
+    the course's staff no longer does."""
     course = await Course.get(id=session.course_id)
     return await is_staff(user, course)
 
@@ -55,10 +54,14 @@ async def hosted_session(user: User, session_id: uuid.UUID) -> LiveSession:
 
 
 async def participant_of(user: User, session: LiveSession) -> LiveParticipant | None:
-    """The caller's place in the room, unless they were removed from it."""
-    return await LiveParticipant.filter(
+    """The caller's place in the room, unless they were removed from it or have left the
+    course since."""
+    participant = await LiveParticipant.filter(
         session_id=session.id, user_id=user.id, kicked_at=None
     ).first()
+    if participant is None or not await is_enrolled(user, session.course_id):
+        return None
+    return participant
 
 
 async def joined_participant(user: User, session: LiveSession) -> LiveParticipant:

@@ -20,6 +20,7 @@ from typing import Any
 
 from lms_rt.db import atomic
 from lms_rt.deps import Deps
+from lms_rt.enrollments.models import EnrollmentStatus
 from lms_rt.errors import Conflict, Forbidden, LmsError
 from lms_rt.live.models import LiveAnswer, LiveParticipant, LiveSession, LiveState
 
@@ -38,6 +39,7 @@ class AlreadyAnswered(Conflict):
 class PendingAnswer:
     row: LiveAnswer
     display_name: str
+    course_id: uuid.UUID
     done: asyncio.Future[None] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
@@ -89,7 +91,7 @@ class AnswerWriter:
             return
         for pending in batch:
             if pending.row.participant_id not in present:
-                _settle(pending, Forbidden("You were removed from this session"))
+                _settle(pending, Forbidden("You are no longer in this session"))
             elif pending.row.id in stored:
                 _settle(pending, None)
             else:
@@ -99,9 +101,16 @@ class AnswerWriter:
         self, session_id: uuid.UUID, index: int, batch: list[PendingAnswer]
     ) -> tuple[set[uuid.UUID], set[uuid.UUID]]:
         async with atomic(self.deps) as effects:
+            # Still in the room: not removed, and still enrolled in the course.
             present: set[uuid.UUID] = set(
                 await LiveParticipant.filter(
-                    id__in={p.row.participant_id for p in batch}, kicked_at=None
+                    id__in={p.row.participant_id for p in batch},
+                    kicked_at=None,
+                    user__enrollments__course_id=batch[0].course_id,
+                    user__enrollments__status__in=[
+                        EnrollmentStatus.ACTIVE,
+                        EnrollmentStatus.COMPLETED,
+                    ],
                 ).values_list("id", flat=True)  # type: ignore[arg-type]
             )
             rows = [p.row for p in batch if p.row.participant_id in present]

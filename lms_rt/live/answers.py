@@ -56,7 +56,7 @@ async def answer(
             correct, elapsed, question_open.seconds, question_open.points, question_open.speed_bonus
         ),
     )
-    await runtime.writer.write(PendingAnswer(row, seat.display_name))
+    await runtime.writer.write(PendingAnswer(row, seat.display_name, question_open.course_id))
     runtime.note_answer(session_id, question_open.index)
     return {
         "received": True,

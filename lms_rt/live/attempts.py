@@ -26,12 +26,16 @@ async def record_attempts(
     quiz = await Quiz.filter(id=session.quiz_id).first()
     if quiz is None or not participants:
         return
-    asked = session.question_ids[: session.current_index + 1]
+    points = {
+        str(q.id): q.points
+        for q in await QuizQuestion.filter(
+            id__in=[uuid.UUID(i) for i in session.question_ids[: session.current_index + 1]]
+        )
+    }
+    # Questions deleted from the quiz since they were played are left out of the attempt.
+    asked = [i for i in session.question_ids[: session.current_index + 1] if i in points]
     if not asked:
         return
-    points = {
-        str(q.id): q.points for q in await QuizQuestion.filter(id__in=[uuid.UUID(i) for i in asked])
-    }
     maximum = session.points_per_question * len(asked)
     answers: dict[uuid.UUID, list[LiveAnswer]] = {}
     for answer in await LiveAnswer.filter(session_id=session.id):
@@ -72,6 +76,7 @@ async def record_attempts(
                     is_correct=answer.correct,
                 )
                 for answer in answers.get(participant.id, [])
+                if str(answer.question_id) in points
             ]
         )
         graded_events(effects, quiz, attempt)

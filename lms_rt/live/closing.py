@@ -12,6 +12,7 @@ close or was refused.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,10 +20,12 @@ from typing import Any
 from lms_rt.db import atomic
 from lms_rt.deps import Deps
 from lms_rt.live.models import LiveAnswer, LiveParticipant, LiveSession, LiveState
-from lms_rt.live.presenters import question_answer, standing
+from lms_rt.live.presenters import question_answer, standing, state_data
 from lms_rt.live.scoring import distribution, ranked, standing_out
 from lms_rt.live.tally import add_question
 from lms_rt.quizzes.models import QuizQuestion
+
+log = logging.getLogger(__name__)
 
 # Stated grace for network delay: an answer received up to this long after ``closes_at``
 # counts, and ``question.closed`` goes out when it ends.
@@ -69,7 +72,8 @@ async def close_question(
         if not closed:
             return False
         session.state = LiveState.QUESTION_CLOSED
-        question = await QuizQuestion.get(id=uuid.UUID(session.question_ids[index]))
+        # The question may have been deleted from the quiz meanwhile: the close still happens.
+        question = await QuizQuestion.filter(id=uuid.UUID(session.question_ids[index])).first()
         answers = await LiveAnswer.filter(session_id=session_id, question_index=index)
         participants = await _score(session, index)
         fastest = min(
@@ -79,16 +83,19 @@ async def close_question(
         )
         names = {p.id: p.display_name for p in participants}
         correct_count = sum(1 for a in answers if a.correct)
+        effects.publish(f"live:{session_id}", "session.state", state_data(session))
         effects.publish(
             f"live:{session_id}",
             "question.closed",
             {
                 "index": index,
-                "question_id": str(question.id),
-                "answer": question_answer(question),
-                "explanation": question.explanation,
+                "question_id": session.question_ids[index],
+                "answer": question_answer(question) if question else None,
+                "explanation": question.explanation if question else "",
                 "distribution": distribution(
-                    question.type, question.options, (a.choice.get("value") for a in answers)
+                    question.type if question else None,
+                    question.options if question else [],
+                    (a.choice.get("value") for a in answers),
                 ),
                 "answered": len(answers),
                 "correct_count": correct_count,
@@ -103,8 +110,25 @@ async def close_question(
             },
         )
     if session.show_leaderboard:
-        await publish_standings(deps, session, participants, answers)
+        await announce_standings(deps, session, participants, answers)
     return True
+
+
+async def announce_standings(
+    deps: Deps,
+    session: LiveSession,
+    participants: list[LiveParticipant] | None = None,
+    answers: list[LiveAnswer] | None = None,
+    *,
+    event: str = "leaderboard",
+) -> list[dict[str, Any]]:
+    """:func:`publish_standings` after a commit: a Redis failure is logged, never raised,
+    because the close or end it follows has already happened (clients can refetch)."""
+    try:
+        return await publish_standings(deps, session, participants, answers, event=event)
+    except Exception:
+        log.exception("publishing the standings of live session %s failed", session.id)
+        return []
 
 
 async def _score(session: LiveSession, index: int) -> list[LiveParticipant]:

@@ -42,6 +42,15 @@ def session_out(session: LiveSession, participant_count: int) -> SessionOut:
     )
 
 
+def state_data(session: LiveSession) -> dict[str, Any]:
+    """``session.state``: where the session is, sent on every change of state."""
+    return {
+        "state": session.state.value,
+        "index": session.current_index,
+        "question_count": len(session.question_ids),
+    }
+
+
 def participant_out(participant: LiveParticipant) -> ParticipantOut:
     return ParticipantOut(
         id=participant.id,

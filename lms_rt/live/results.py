@@ -10,7 +10,7 @@ from datetime import datetime
 from lms_rt.live.attendance import minutes_present
 from lms_rt.live.models import LiveAnswer, LiveAttendance, LiveParticipant, LiveSession, LiveState
 from lms_rt.live.presenters import question_answer, session_out, standing
-from lms_rt.live.schemas import QuestionResult, RankOut, ResultsOut
+from lms_rt.live.schemas import AttendanceOut, QuestionResult, RankOut, ResultsOut
 from lms_rt.live.scoring import distribution, ranked
 from lms_rt.quizzes.models import QuizQuestion
 
@@ -29,14 +29,83 @@ RANKING_COLUMNS = (
 )
 
 
+QUESTION_COLUMNS = (
+    "index",
+    "question_id",
+    "text",
+    "type",
+    "answered",
+    "correct_count",
+    "correct_rate",
+    "average_ms",
+    "distribution",
+)
+ATTENDANCE_COLUMNS = ("user_id", "display_name", "joined_at", "left_at")
+
+
 async def results(session: LiveSession, now: datetime) -> ResultsOut:
     participants = await LiveParticipant.filter(session_id=session.id)
     answers = await LiveAnswer.filter(session_id=session.id)
+    stretches = await LiveAttendance.filter(session_id=session.id).order_by("joined_at")
+    names = {p.user_id: p.display_name for p in participants}
     return ResultsOut(
         session=session_out(session, sum(1 for p in participants if p.kicked_at is None)),
         questions=await _questions(session, answers),
-        ranking=await _ranking(session, participants, now),
+        ranking=_ranking(session, participants, stretches, now),
+        attendance=[
+            AttendanceOut(
+                user_id=row.user_id,
+                display_name=names.get(row.user_id, ""),
+                joined_at=row.joined_at,
+                left_at=row.left_at,
+            )
+            for row in stretches
+        ],
     )
+
+
+def csv_rows(out: ResultsOut, table: str) -> tuple[tuple[str, ...], list[list[object]]]:
+    """The header and rows of one results table."""
+    if table == "questions":
+        return QUESTION_COLUMNS, [
+            [
+                q.index,
+                q.question_id,
+                q.text,
+                q.type,
+                q.answered,
+                q.correct_count,
+                q.correct_rate,
+                q.average_ms,
+                " ".join(f"{choice}={count}" for choice, count in q.distribution.items()),
+            ]
+            for q in out.questions
+        ]
+    if table == "attendance":
+        return ATTENDANCE_COLUMNS, [
+            [a.user_id, a.display_name, a.joined_at.isoformat(), _iso(a.left_at)]
+            for a in out.attendance
+        ]
+    return RANKING_COLUMNS, [
+        [
+            r.rank,
+            r.participant_id,
+            r.user_id,
+            r.display_name,
+            r.score,
+            r.correct_count,
+            r.answer_ms,
+            r.kicked,
+            r.minutes_present,
+            _iso(r.first_joined_at),
+            _iso(r.last_left_at),
+        ]
+        for r in out.ranking
+    ]
+
+
+def _iso(moment: datetime | None) -> str:
+    return moment.isoformat() if moment else ""
 
 
 async def _questions(session: LiveSession, answers: list[LiveAnswer]) -> list[QuestionResult]:
@@ -77,11 +146,14 @@ async def _questions(session: LiveSession, answers: list[LiveAnswer]) -> list[Qu
     return out
 
 
-async def _ranking(
-    session: LiveSession, participants: list[LiveParticipant], now: datetime
+def _ranking(
+    session: LiveSession,
+    participants: list[LiveParticipant],
+    attendance: list[LiveAttendance],
+    now: datetime,
 ) -> list[RankOut]:
     stretches: dict[uuid.UUID, list[tuple[datetime, datetime | None]]] = defaultdict(list)
-    for row in await LiveAttendance.filter(session_id=session.id).order_by("joined_at"):
+    for row in attendance:
         stretches[row.user_id].append((row.joined_at, row.left_at))
     until = session.ended_at or now
     kicked = {p.id for p in participants if p.kicked_at is not None}

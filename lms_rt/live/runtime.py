@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 # ``answer.count`` goes out at most this often per session, across all processes together.
 COUNT_INTERVAL_SECONDS = 0.2
 QUESTION_CACHE_SIZE = 512
+COUNT_STAMPS_KEPT = 1024
 # Seats remembered per process (session, user -> participant); the oldest go first.
 SEAT_CACHE_SIZE = 50_000
 TIMER_RETRIES = 5
@@ -45,6 +46,7 @@ class OpenQuestion:
     that the question is still the open one, and refuses the answer otherwise.
     """
 
+    course_id: uuid.UUID
     index: int
     question_id: str
     opens_at: datetime
@@ -63,6 +65,7 @@ class OpenQuestion:
         ):
             return None
         return cls(
+            course_id=session.course_id,
             index=session.current_index,
             question_id=session.question_ids[session.current_index],
             opens_at=session.opens_at,
@@ -174,6 +177,10 @@ class LiveRuntime:
     async def _publish_counts(self) -> None:
         while True:
             await asyncio.sleep(COUNT_INTERVAL_SECONDS / 2)
+            if len(self._last_count) > COUNT_STAMPS_KEPT:
+                # Only the last interval matters: older stamps of finished rooms go.
+                horizon = time.monotonic() - COUNT_INTERVAL_SECONDS
+                self._last_count = {k: t for k, t in self._last_count.items() if t > horizon}
             for key in list(self._pending_counts):
                 try:
                     if await self._take_count_slot(key[0]):

@@ -128,14 +128,27 @@ class RankOut(BaseModel):
     last_left_at: datetime | None
 
 
+class AttendanceOut(BaseModel):
+    """One stretch of presence in the room."""
+
+    user_id: uuid.UUID
+    display_name: str
+    joined_at: datetime
+    left_at: datetime | None
+
+
 class ResultsOut(BaseModel):
     session: SessionOut
     questions: list[QuestionResult]
     ranking: list[RankOut]
+    attendance: list[AttendanceOut]
 
 
 class ResultsQuery(Strict):
     format: Literal["json", "csv"] = "json"
+    table: Literal["ranking", "questions", "attendance"] = Field(
+        "ranking", description="Which table the CSV holds (JSON always has all of them)"
+    )
 
 
 # --- websocket call params ------------------------------------------------------------------

@@ -38,7 +38,10 @@ def points_for(
         return points
     limit_ms = limit_seconds * 1000
     elapsed = min(max(elapsed_ms, 0), limit_ms)
-    return round_half_up(points * (1 - elapsed / (2 * limit_ms)))
+    # In integers: points * (2L - e) / 2L, rounded half up exactly (floats make some halves
+    # come out as .4999...).
+    numerator, denominator = points * (2 * limit_ms - elapsed), 2 * limit_ms
+    return (2 * numerator + denominator) // (2 * denominator)
 
 
 def elapsed_ms(opens_at: datetime, received_at: datetime) -> int:
@@ -76,7 +79,7 @@ def standing_out(rank: int, standing: Standing) -> dict[str, Any]:
 
 
 def distribution(
-    kind: QuestionType, options: Sequence[dict[str, Any]], choices: Iterable[Any]
+    kind: QuestionType | None, options: Sequence[dict[str, Any]], choices: Iterable[Any]
 ) -> dict[str, int]:
     """How many chose what: per option id, ``true``/``false``, or per number given."""
     counts: Counter[str] = Counter()

@@ -30,7 +30,7 @@ from lms_rt.live.models import (
     LiveSession,
     LiveState,
 )
-from lms_rt.live.presenters import question_public
+from lms_rt.live.presenters import question_public, state_data
 from lms_rt.live.schemas import SessionCreate
 from lms_rt.live.scoring import LIVE_TYPES
 from lms_rt.quizzes.grading import key_problems
@@ -142,18 +142,6 @@ async def join(deps: Deps, user: User, code: str) -> tuple[LiveSession, LivePart
 # --- the host's controls --------------------------------------------------------------------
 
 
-async def _state_event(deps: Deps, session: LiveSession) -> None:
-    await deps.bus.publish(
-        f"live:{session.id}",
-        "session.state",
-        {
-            "state": session.state.value,
-            "index": session.current_index,
-            "question_count": len(session.question_ids),
-        },
-    )
-
-
 async def start(deps: Deps, session: LiveSession) -> LiveSession:
     now = deps.clock.now()
     started = await LiveSession.filter(id=session.id, state=LiveState.LOBBY).update(
@@ -162,7 +150,7 @@ async def start(deps: Deps, session: LiveSession) -> LiveSession:
     if not started:
         raise Conflict("The session has already started")
     session = await LiveSession.get(id=session.id)
-    await _state_event(deps, session)
+    await deps.bus.publish(f"live:{session.id}", "session.state", state_data(session))
     return session
 
 
@@ -203,6 +191,7 @@ async def next_question(
             raise Conflict("The session changed meanwhile; try again")
         session.state, session.current_index = LiveState.QUESTION_OPEN, index
         session.opens_at, session.closes_at = now, closes
+        effects.publish(f"live:{session.id}", "session.state", state_data(session))
         effects.publish(f"live:{session.id}", "question.opened", question_public(session, question))
         effects.enqueue(
             "close_live_question",
@@ -288,11 +277,12 @@ async def end(deps: Deps, session: LiveSession) -> LiveSession:
             if ended:
                 await LiveAttendance.filter(session_id=session.id, left_at=None).update(left_at=now)
                 session = await LiveSession.get(id=session.id)
+                effects.publish(f"live:{session.id}", "session.state", state_data(session))
                 participants = await LiveParticipant.filter(session_id=session.id, kicked_at=None)
                 if session.kind == LiveKind.QUIZ and session.counts_as_attempt:
                     await record_attempts(effects, session, participants, now)
         if ended:
-            await closing.publish_standings(deps, session, participants, event="session.ended")
+            await closing.announce_standings(deps, session, participants, event="session.ended")
             return session
         session = await LiveSession.get(id=session.id)
     raise Conflict("The session changed meanwhile; try again")

@@ -15,7 +15,7 @@ from lms_rt.live import sessions
 from lms_rt.live.access import hosted_session, is_enrolled, visible_session
 from lms_rt.live.models import OPEN_STATES, LiveParticipant, LiveSession
 from lms_rt.live.presenters import participant_out, session_out
-from lms_rt.live.results import RANKING_COLUMNS, results
+from lms_rt.live.results import csv_rows, results
 from lms_rt.live.schemas import (
     JoinIn,
     JoinOut,
@@ -127,24 +127,6 @@ async def session_results(
     session = await sessions.close_overdue(deps, session)
     out = await results(session, deps.clock.now())
     if query.format == "csv":
-        return csv_response(
-            f"live-{session.id}-results.csv",
-            RANKING_COLUMNS,
-            (
-                [
-                    r.rank,
-                    r.participant_id,
-                    r.user_id,
-                    r.display_name,
-                    r.score,
-                    r.correct_count,
-                    r.answer_ms,
-                    r.kicked,
-                    r.minutes_present,
-                    r.first_joined_at.isoformat() if r.first_joined_at else "",
-                    r.last_left_at.isoformat() if r.last_left_at else "",
-                ]
-                for r in out.ranking
-            ),
-        )
+        header, rows = csv_rows(out, query.table)
+        return csv_response(f"live-{session.id}-{query.table}.csv", header, rows)
     return out

@@ -45,6 +45,7 @@ class Presence:
         self.bus = bus
         self.listeners = tuple(listeners)
         self._notifications: set[asyncio.Task[None]] = set()
+        self._last_notice: dict[tuple[str, str], asyncio.Task[None]] = {}
         self.redis = redis
         self.process = uuid.uuid4().hex[:12]
         self._prefix = prefix
@@ -124,17 +125,32 @@ class Presence:
             await self.leave(connection, channel)
 
     def _notify(self, channel: str, caller: Caller, joined: bool) -> None:
-        for listener in self.listeners:
-            task = asyncio.create_task(self._tell(listener, channel, caller, joined))
-            self._notifications.add(task)
-            task.add_done_callback(self._notifications.discard)
+        """Listeners hear one user's arrivals and departures in a channel in the order they
+        happened: each notice waits for the one before it."""
+        if not self.listeners:
+            return
+        key = (channel, caller.user_id)
+        task = asyncio.create_task(self._tell(self._last_notice.get(key), channel, caller, joined))
+        self._last_notice[key] = task
+        self._notifications.add(task)
 
-    @staticmethod
-    async def _tell(listener: PresenceListener, channel: str, caller: Caller, joined: bool) -> None:
-        try:
-            await listener(channel, caller, joined)
-        except Exception:
-            log.exception("presence listener failed on %s", channel)
+        def done(finished: asyncio.Task[None]) -> None:
+            self._notifications.discard(finished)
+            if self._last_notice.get(key) is finished:
+                del self._last_notice[key]
+
+        task.add_done_callback(done)
+
+    async def _tell(
+        self, previous: asyncio.Task[None] | None, channel: str, caller: Caller, joined: bool
+    ) -> None:
+        if previous is not None:
+            await asyncio.gather(previous, return_exceptions=True)
+        for listener in self.listeners:
+            try:
+                await listener(channel, caller, joined)
+            except Exception:
+                log.exception("presence listener failed on %s", channel)
 
     async def _best_effort(self, write: Awaitable[None]) -> None:
         """Presence is advisory: a Redis hiccup is logged, never fatal to a socket."""

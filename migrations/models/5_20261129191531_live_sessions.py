@@ -96,12 +96,12 @@ COMMENT ON TABLE "live_upvotes" IS 'One upvote per user and question: the unique
 
 async def downgrade(db: BaseDBAsyncClient) -> str:
     return """
+        DROP TABLE IF EXISTS "live_upvotes";
+        DROP TABLE IF EXISTS "live_messages";
+        DROP TABLE IF EXISTS "live_answers";
         DROP TABLE IF EXISTS "live_attendance";
         DROP TABLE IF EXISTS "live_participants";
-        DROP TABLE IF EXISTS "live_answers";
-        DROP TABLE IF EXISTS "live_sessions";
-        DROP TABLE IF EXISTS "live_upvotes";
-        DROP TABLE IF EXISTS "live_messages";"""
+        DROP TABLE IF EXISTS "live_sessions";"""
 
 
 MODELS_STATE = (

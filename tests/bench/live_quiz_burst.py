@@ -326,7 +326,10 @@ def report(r: dict[str, Any], wall: float) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--participants", type=int, default=1000)
+    parser.add_argument("--quick", action="store_true", help="200 participants: a fast check")
     args = parser.parse_args()
+    if args.quick:
+        args.participants = 200
     raise_fd_limit()
     soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft < args.participants * 3 + 500:

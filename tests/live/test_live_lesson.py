@@ -144,10 +144,29 @@ async def test_presence_and_attendance_are_recorded_and_exported(client):
     assert {"Learner 0", "Learner 1"} <= names
 
     await leaving.close()
-    for _ in range(50):
-        if await LiveAttendance.filter(session_id=sid, left_at__not_isnull=True).exists():
+    # Leaving closes the stretch from presence, before (and without) the session's end.
+    leaver = str(players[1]["user"].id)
+    for _ in range(100):
+        if await LiveAttendance.filter(
+            session_id=sid, user_id=leaver, left_at__not_isnull=True
+        ).exists():
             break
         await asyncio.sleep(0.05)
+    else:
+        raise AssertionError("leaving the room did not close the attendance stretch")
+    assert await LiveAttendance.filter(
+        session_id=sid, user_id=str(players[0]["user"].id), left_at=None
+    ).exists()
+    # A quick come-back opens a second stretch; presence notices keep their order.
+    back = await socket(client, players[1]["headers"], f"live:{sid}")
+    await back.close()
+    for _ in range(100):
+        rows = await LiveAttendance.filter(session_id=sid, user_id=leaver)
+        if len(rows) == 2 and all(r.left_at is not None for r in rows):
+            break
+        await asyncio.sleep(0.05)
+    else:
+        raise AssertionError(f"the second stretch did not close: {rows}")
     await ok(host, "live.end", session_id=sid)
     rows = await LiveAttendance.filter(session_id=sid)
     assert {str(r.user_id) for r in rows} == {str(p["user"].id) for p in players}
@@ -156,11 +175,20 @@ async def test_presence_and_attendance_are_recorded_and_exported(client):
     response = await client.get(f"{API}/live/sessions/{sid}/results", headers=host_headers)
     ranking = (await response.json())["ranking"]
     assert all(r["first_joined_at"] and r["last_left_at"] for r in ranking)
-    assert all(r["minutes_present"] >= 0 for r in ranking)
+    assert all(0 <= r["minutes_present"] < 1 for r in ranking)
     response = await client.get(
         f"{API}/live/sessions/{sid}/results?format=csv", headers=host_headers
     )
     table = list(csv.DictReader(io.StringIO(await response.text())))
     assert {row["display_name"] for row in table} == {"Learner 0", "Learner 1"}
-    assert all(row["minutes_present"] != "" for row in table)
+    assert all(float(row["minutes_present"]) >= 0 for row in table)
+    response = await client.get(
+        f"{API}/live/sessions/{sid}/results?format=csv&table=attendance", headers=host_headers
+    )
+    stretches = list(csv.DictReader(io.StringIO(await response.text())))
+    assert sorted(row["display_name"] for row in stretches) == [
+        "Learner 0",
+        "Learner 1",
+        "Learner 1",
+    ]
     await staying.close()

@@ -11,6 +11,8 @@ import uuid
 from datetime import datetime, timedelta
 
 from lms_rt import keys
+from lms_rt.courses.models import CourseStaff
+from lms_rt.enrollments.models import Enrollment
 from lms_rt.live import closing
 from lms_rt.live.models import LiveAnswer, LiveParticipant, LiveSession
 from lms_rt.live.runtime import LIVE
@@ -322,11 +324,11 @@ async def test_creating_and_joining_refuse_bad_input(client, monkeypatch):
         assert "error" in await response.json()
     assert await LiveSession.all().count() == 0
 
-    for code, status in (("12345", 422), ("abcdef", 422), ("000000", 404)):
+    for code, status in (("12345", 422), ("abcdef", 422), ("0000000", 422), ("000000", 404)):
         response = await client.post(
             f"{API}/live/join", json={"code": code}, headers=student_headers
         )
-        assert response.status in (status, 404), code
+        assert response.status == status, code
 
 
 async def test_joining_twice_is_one_participant_and_courses_list_open_sessions(client, monkeypatch):
@@ -427,10 +429,9 @@ async def test_a_counting_live_quiz_becomes_graded_attempts_and_results(client, 
     response = await client.post(f"{API}/live/sessions/{sid}/end", headers=host_headers)
     assert response.status == 200
 
-    attempts = {
-        str(a.student_id): a
-        for a in await QuizAttempt.filter(quiz_id=(await LiveSession.get(id=_uuid(sid))).quiz_id)
-    }
+    rows = await QuizAttempt.filter(quiz_id=(await LiveSession.get(id=_uuid(sid))).quiz_id)
+    assert len(rows) == 2  # one per participant, however often the session is ended
+    attempts = {str(a.student_id): a for a in rows}
     best = attempts[str(players[0]["user"].id)]
     worst = attempts[str(players[1]["user"].id)]
     assert (best.status, best.percentage, best.passed) == ("graded", 100.0, True)
@@ -442,6 +443,12 @@ async def test_a_counting_live_quiz_becomes_graded_attempts_and_results(client, 
     assert [q["correct_count"] for q in results["questions"]] == [1, 2, 1]
     assert [q["correct_rate"] for q in results["questions"]] == [0.5, 1.0, 0.5]
     assert [r["display_name"] for r in results["ranking"]] == ["Student 0", "Student 1"]
+    response = await client.get(
+        f"{API}/live/sessions/{sid}/results?format=csv&table=questions", headers=host_headers
+    )
+    questions_table = list(csv.DictReader(io.StringIO(await response.text())))
+    assert [row["correct_count"] for row in questions_table] == ["1", "2", "1"]
+    assert questions_table[0]["distribution"] == "a=1 b=1 c=0 d=0"
     response = await client.get(
         f"{API}/live/sessions/{sid}/results?format=csv", headers=host_headers
     )
@@ -477,3 +484,79 @@ async def test_a_timer_that_wakes_before_the_wall_clock_waits_and_still_closes(c
     clock.set(closes_at + closing.GRACE)
     closed = await next_event(players[0]["ws"], "question.closed")
     assert closed["data"]["index"] == 0
+
+
+async def test_two_sockets_of_one_participant_answering_at_once_store_one_answer(
+    client, monkeypatch
+):
+    _, _, session, questions, host, _, players = await _room(client, monkeypatch, students=1)
+    sid = session["id"]
+    await ok(host, "live.start", session_id=sid)
+    await ok(host, "live.next", session_id=sid)
+    other_tab = await socket(client, players[0]["headers"], f"live:{sid}")
+    params = {"session_id": sid, "question_id": questions[0]["id"]}
+    replies = await asyncio.gather(
+        players[0]["ws"].call("live.answer", {**params, "choice": "b"}),
+        other_tab.call("live.answer", {**params, "choice": "a"}),
+    )
+    assert sorted("result" in reply for reply in replies) == [False, True]
+    assert [r["error"]["code"] for r in replies if "error" in r] == ["already_answered"]
+    assert await LiveAnswer.filter(session_id=_uuid(sid)).count() == 1
+
+
+async def test_state_changes_are_announced_and_a_deleted_question_still_closes(client, monkeypatch):
+    _, _, session, questions, host, host_headers, players = await _room(
+        client, monkeypatch, students=1
+    )
+    sid = session["id"]
+    ws = players[0]["ws"]
+    await ok(host, "live.start", session_id=sid)
+    await ok(host, "live.next", session_id=sid)
+    states = [(await next_event(ws, "session.state"))["data"]["state"] for _ in range(2)]
+    assert states == ["running", "question_open"]
+    await ok(ws, "live.answer", session_id=sid, question_id=questions[0]["id"], choice="b")
+
+    # The open question is deleted from the quiz (it has no attempts): the room carries on.
+    quiz_id = (await LiveSession.get(id=_uuid(sid))).quiz_id
+    response = await client.delete(
+        f"{API}/quizzes/{quiz_id}/questions/{questions[0]['id']}", headers=host_headers
+    )
+    assert response.status == 204, await response.text()
+    await ok(host, "live.close", session_id=sid)
+    closed = await next_event(ws, "question.closed")
+    assert closed["data"]["answer"] is None and closed["data"]["answered"] == 1
+    assert (await next_event(ws, "session.state"))["data"]["state"] == "question_closed"
+    await ok(host, "live.end", session_id=sid)
+    assert (await next_event(ws, "session.state"))["data"]["state"] == "ended"
+    response = await client.get(f"{API}/live/sessions/{sid}/results", headers=host_headers)
+    assert response.status == 200
+
+
+async def test_leaving_the_course_or_its_staff_ends_a_place_in_the_room(client, monkeypatch):
+    _, course, session, questions, host, _host_headers, players = await _room(
+        client, monkeypatch, students=1
+    )
+    sid = session["id"]
+    student = players[0]
+    await ok(host, "live.start", session_id=sid)
+    await ok(host, "live.next", session_id=sid)
+    enrollment = await Enrollment.get(student_id=student["user"].id, course_id=course.id)
+    response = await client.post(
+        f"{API}/enrollments/{enrollment.id}/drop", headers=student["headers"]
+    )
+    assert response.status == 200
+    ended = await student["ws"].expect("error")
+    assert ended["channel"] == f"live:{sid}"
+    code = await refused(
+        student["ws"], "live.answer", session_id=sid, question_id=questions[0]["id"], choice="b"
+    )
+    assert code == "forbidden"
+    assert await LiveAnswer.filter(session_id=_uuid(sid)).count() == 0
+
+    # A co-teacher may run the room while on the staff, and not after.
+    helper, helper_headers = await signed_in(client, Role.INSTRUCTOR)
+    await CourseStaff.create(course_id=course.id, user_id=helper.id)
+    helper_ws = await socket(client, helper_headers, f"live:{sid}:host")
+    await ok(helper_ws, "live.close", session_id=sid)
+    await CourseStaff.filter(course_id=course.id, user_id=helper.id).delete()
+    assert await refused(helper_ws, "live.next", session_id=sid) == "not_found"

@@ -160,6 +160,8 @@ async def test_thirty_students_on_two_processes_play_a_full_live_quiz(client, tw
             assert closed["data"]["index"] == index
         assert set(await asyncio.gather(*backstops)) <= {"closed", "already closed"}
         closes_by_student = await asyncio.gather(*players)
+        opened_events = [f for f in sockets[0][2].frames if f.get("type") == "question.opened"]
+        opens = [datetime.fromisoformat(f["data"]["opens_at"]) for f in opened_events]
         ended = await host.call("live.end", {"session_id": sid})
         assert ended["result"]["state"] == "ended"
         podiums = [await _event(ws, "session.ended") for _, ws, _ in sockets]
@@ -189,6 +191,9 @@ async def test_thirty_students_on_two_processes_play_a_full_live_quiz(client, tw
     keys = {q["id"]: q for q in questions}
     for answer in stored:
         question = keys[str(answer.question_id)]
+        opened_at = opens[answer.question_index]
+        # Elapsed is measured by the server from the question's opening to the answer's arrival.
+        assert answer.elapsed_ms == round((answer.received_at - opened_at).total_seconds() * 1000)
         student_index = int(
             next(s["i"] for s in students if s["participant"]["id"] == str(answer.participant_id))
         )
@@ -230,7 +235,8 @@ def _no_answer_before_its_close(frames: list[dict[str, Any]]) -> None:
         kind = frame.get("type")
         if kind == "question.opened":
             open_question = True
-            assert "answer" not in frame["data"]
+            shown = json.dumps(frame["data"])
+            assert '"answer' not in shown and '"correct' not in shown, shown
         elif kind == "question.closed":
             open_question = False
         elif open_question:

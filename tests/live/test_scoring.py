@@ -20,6 +20,8 @@ def test_points_follow_the_speed_bonus_rule():
     assert points_for(False, 0, 20, 1000, True) == 0
     # 3 * (1 - 1/20) = 2.85 rounds to 3; halves round up.
     assert points_for(True, 1_000, 10, 3, True) == 3
+    # 1000 * (1 - 5140/40000) is exactly 871.5: it rounds up, whatever floats would say.
+    assert points_for(True, 5_140, 20, 1000, True) == 872
     assert round_half_up(0.5) == 1 and round_half_up(2.5) == 3 and round_half_up(2.49) == 2
 
 
