@@ -16,6 +16,7 @@ from aiosmtpd.controller import Controller
 from lms_rt import keys
 from lms_rt.jobs.queue import InlineJobQueue
 from lms_rt.mail.mailer import message_id
+from lms_rt.mail.models import SentMail
 from tests.harness.services import free_port
 
 LMS_RT = str(Path(sys.executable).with_name("lms-rt"))
@@ -70,7 +71,7 @@ class _Inbox:
         return "250 OK"
 
 
-async def test_smtp_delivery_with_stable_message_id(make_client):
+async def test_smtp_delivery_is_once_per_key_with_a_stable_message_id(make_client):
     inbox = _Inbox()
     port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
@@ -78,8 +79,14 @@ async def test_smtp_delivery_with_stable_message_id(make_client):
     try:
         client = await make_client(redis_url="", smtp_host="127.0.0.1", smtp_port=port)
         jobs = client.app[keys.JOBS]
-        for _ in range(2):  # a re-send after a crash: same message, same id
+        for _ in range(2):  # the same message queued twice: sent once
             await jobs.enqueue("send_email", "a@example.org", "verify_email", CONTEXT, "k:7")
+            await jobs.drain()
+        assert len(inbox.messages) == 1
+        # A crash after the server accepted it but before it was marked sent: sent again,
+        # recognisably the same message.
+        await SentMail.filter(key="k:7").delete()
+        await jobs.enqueue("send_email", "a@example.org", "verify_email", CONTEXT, "k:7")
         await jobs.drain()
     finally:
         controller.stop()
