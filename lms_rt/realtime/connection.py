@@ -26,6 +26,24 @@ log = logging.getLogger(__name__)
 # After a slow consumer's close frame, how long its buffered bytes may take to drain before
 # the TCP connection is cut outright.
 SLOW_CLOSE_LINGER_SECONDS = 5.0
+# A frame goes straight to the socket while less than this waits in its transport's buffer;
+# beyond it, frames queue for the writer task, which waits for the socket to drain.
+DIRECT_WRITE_LIMIT = 64 * 1024
+
+
+def text_frame(payload: bytes) -> bytes:
+    """A complete, unmasked websocket text frame (RFC 6455 section 5.2) around ``payload``.
+
+    Built once per broadcast and written as the same bytes to every local subscriber.
+    """
+    size = len(payload)
+    if size < 126:
+        header = bytes((0x81, size))
+    elif size < 1 << 16:
+        header = bytes((0x81, 126)) + size.to_bytes(2, "big")
+    else:
+        header = bytes((0x81, 127)) + size.to_bytes(8, "big")
+    return header + payload
 
 
 @dataclass
@@ -63,9 +81,26 @@ class Connection:
 
     # --- sending -------------------------------------------------------------------------
 
-    def send(self, data: bytes) -> None:
-        """Queue a text frame; never waits. Overflow closes the socket as too slow."""
+    def send(self, data: bytes, framed: bytes | None = None) -> None:
+        """Send a text frame; never waits. ``framed`` is ``data`` already framed (shared by
+        a broadcast's subscribers).
+
+        With nothing queued and little in the transport's buffer the frame is written to the
+        socket at once, with no task switch per subscriber; otherwise it queues for the
+        writer task. Queue overflow closes the socket as too slow.
+        """
         if self.closed:
+            return
+        transport = self.transport
+        if (
+            not self._queue
+            and self._idle.is_set()
+            and transport is not None
+            and not transport.is_closing()
+            and not self.ws.closed
+            and transport.get_write_buffer_size() <= DIRECT_WRITE_LIMIT
+        ):
+            transport.write(framed if framed is not None else text_frame(data))
             return
         self._queued_bytes += len(data)
         if self._queued_bytes > self._max_queue_bytes:
@@ -141,7 +176,7 @@ class Connection:
 
     # --- events --------------------------------------------------------------------------
 
-    def deliver(self, event: Event) -> None:
+    def deliver(self, event: Event, framed: bytes | None = None) -> None:
         """In order, exactly once per subscription, held back while history replays."""
         subscription = self.subscriptions.get(event.channel)
         if subscription is None:
@@ -152,7 +187,7 @@ class Connection:
         if event.seq <= subscription.last_seq:
             return
         subscription.last_seq = event.seq
-        self.send(event.frame)
+        self.send(event.frame, framed)
 
     def fits(self, events: list[Event]) -> bool:
         """Whether a replay fits comfortably in the send queue; if not, the client refetches

@@ -11,7 +11,7 @@ import logging
 
 from lms_rt.metrics import Metrics
 from lms_rt.realtime.bus import Bus, Event
-from lms_rt.realtime.connection import Connection, Subscription
+from lms_rt.realtime.connection import Connection, Subscription, text_frame
 from lms_rt.realtime.protocol import ack, reset
 
 log = logging.getLogger(__name__)
@@ -34,8 +34,9 @@ class Hub:
         followers = self._followers.get(event.channel)
         if not followers:
             return
+        framed = text_frame(event.frame)
         for connection in tuple(followers):
-            connection.deliver(event)
+            connection.deliver(event, framed)
         self.metrics.ws_events_delivered.inc(len(followers))
 
     def on_reset(self, channel: str) -> None:
