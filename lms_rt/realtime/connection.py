@@ -8,7 +8,6 @@ socket is closed with 4429 and the client resumes from its last sequence number.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import uuid
 from collections import deque
@@ -73,11 +72,9 @@ class Connection:
         self._on_slow = on_slow
         self._queue: deque[bytes] = deque()
         self._queued_bytes = 0
-        self._wakeup = asyncio.Event()
-        self._idle = asyncio.Event()
-        self._idle.set()
         self.closed = False
-        self._writer = asyncio.create_task(self._write_loop(), name=f"ws-writer-{self.id}")
+        # Runs only while frames wait for a slow socket: an idle connection holds no task.
+        self._writer: asyncio.Task[None] | None = None
 
     # --- sending -------------------------------------------------------------------------
 
@@ -93,8 +90,7 @@ class Connection:
             return
         transport = self.transport
         if (
-            not self._queue
-            and self._idle.is_set()
+            self._writer is None
             and transport is not None
             and not transport.is_closing()
             and not self.ws.closed
@@ -107,24 +103,21 @@ class Connection:
             self.abort_slow()
             return
         self._queue.append(data)
-        self._idle.clear()
-        self._wakeup.set()
+        if self._writer is None:
+            self._writer = asyncio.create_task(self._write_loop(), name=f"ws-writer-{self.id}")
 
     async def _write_loop(self) -> None:
         try:
-            while True:
-                await self._wakeup.wait()
-                self._wakeup.clear()
-                self._idle.clear()
-                while self._queue:
-                    data = self._queue.popleft()
-                    await self.ws.send_frame(data, WSMsgType.TEXT)
-                    self._queued_bytes -= len(data)
-                self._idle.set()
+            while self._queue:
+                data = self._queue.popleft()
+                await self.ws.send_frame(data, WSMsgType.TEXT)
+                self._queued_bytes -= len(data)
         except (ConnectionError, RuntimeError) as exc:
             log.debug("writer of %s stopped: %s", self.id, exc)
         except asyncio.CancelledError:
             pass
+        finally:
+            self._writer = None
 
     def abort_slow(self) -> None:
         """Drop what is queued, put a 4429 close frame behind what the kernel already has,
@@ -137,7 +130,8 @@ class Connection:
             return
         self.closed = True
         self._queue.clear()
-        self._writer.cancel()
+        if self._writer is not None:
+            self._writer.cancel()
         self._on_slow(self)
         transport = self.transport
         if transport is None or transport.is_closing():
@@ -153,11 +147,12 @@ class Connection:
             return
         self.closed = True
         # Let what is already queued reach the client first (e.g. the reason for a kick).
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._drain(), 1.0)
-        self._writer.cancel()
-        # Never write the close frame while a send is mid-drain.
-        await asyncio.gather(self._writer, return_exceptions=True)
+        writer = self._writer
+        if writer is not None:
+            await asyncio.wait({writer}, timeout=1.0)
+            writer.cancel()
+            # Never write the close frame while a send is mid-drain.
+            await asyncio.gather(writer, return_exceptions=True)
         try:
             reason = message.encode()[:120]  # a close payload holds at most 123 bytes
             await asyncio.wait_for(self.ws.close(code=code, message=reason), 2.0)
@@ -165,14 +160,12 @@ class Connection:
             if self.transport is not None:
                 self.transport.abort()
 
-    async def _drain(self) -> None:
-        if not self._writer.done() and (self._queue or not self._idle.is_set()):
-            await self._idle.wait()
-
     async def stop(self) -> None:
         self.closed = True
-        self._writer.cancel()
-        await asyncio.gather(self._writer, return_exceptions=True)
+        writer = self._writer
+        if writer is not None:
+            writer.cancel()
+            await asyncio.gather(writer, return_exceptions=True)
 
     # --- events --------------------------------------------------------------------------
 
