@@ -73,6 +73,7 @@ class Connection:
         self._queue: deque[bytes] = deque()
         self._queued_bytes = 0
         self.closed = False
+        self.seated = False  # holds one of its user's connection seats
         # Runs only while frames wait for a slow socket: an idle connection holds no task.
         self._writer: asyncio.Task[None] | None = None
 

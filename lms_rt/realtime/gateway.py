@@ -25,6 +25,7 @@ from lms_rt.realtime.hub import Hub
 from lms_rt.realtime.presence import Presence
 from lms_rt.realtime.protocol import BadFrame
 from lms_rt.realtime.registry import Caller, RealtimeRegistry, parse_channel
+from lms_rt.realtime.seats import Seats
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,7 @@ class Gateway:
         authenticator: Authenticator,
         presence: Presence,
         metrics: Metrics,
+        seats: Seats,
     ) -> None:
         self.settings = settings
         self.hub = hub
@@ -75,6 +77,7 @@ class Gateway:
         self.authenticator = authenticator
         self.presence = presence
         self.metrics = metrics
+        self.seats = seats
         self._allowed_origins = allowed_origins(settings)
         self._auth_watch = _AuthWatch(self)
         self._tasks: list[asyncio.Task[None]] = []
@@ -214,11 +217,11 @@ class Gateway:
             await self._close(connection, protocol.CLOSE_UNAUTHORIZED, "a socket keeps its user")
             return
         if first:
-            if len(self.hub.user_connections(caller.user_id)) >= (
-                self.settings.ws_max_connections_per_user
-            ):
+            # Counted over every process: a user's sockets, wherever they landed.
+            if not await self.seats.take(caller.user_id, connection.id):
                 await self._close(connection, protocol.CLOSE_TOO_SLOW, "too many connections")
                 return
+            connection.seated = True
             auth_deadline.cancel()
         connection.caller = caller
         connection.token_expires_at = expires_at
@@ -349,11 +352,14 @@ class Gateway:
             connection.expiry_timer.cancel()
             connection.expiry_timer = None
         caller = connection.caller
-        for step in (
+        steps = [
             connection.stop(),
             self.presence.leave_all(connection),
             self.hub.remove(connection),
-        ):
+        ]
+        if caller is not None and connection.seated:
+            steps.append(self.seats.release(caller.user_id, connection.id))
+        for step in steps:
             try:
                 await step
             except Exception:

@@ -13,6 +13,7 @@ from lms_rt.realtime.gateway import Authenticator, Gateway
 from lms_rt.realtime.hub import Hub
 from lms_rt.realtime.presence import Presence
 from lms_rt.realtime.registry import Caller, ChannelName, RealtimeRegistry, parse_channel
+from lms_rt.realtime.seats import Seats
 
 GATEWAY = web.AppKey("gateway", Gateway)
 REALTIME = web.AppKey("realtime", RealtimeRegistry)
@@ -30,14 +31,19 @@ def setup_realtime(
         metrics = app[keys.METRICS]
         hub = Hub(deps.bus, metrics)
         presence = Presence(deps.bus, deps.redis, listeners=registry.presence_listeners)
-        gateway = Gateway(deps.settings, hub, registry, authenticator(app), presence, metrics)
+        seats = Seats(deps.redis, deps.settings.ws_max_connections_per_user)
+        gateway = Gateway(
+            deps.settings, hub, registry, authenticator(app), presence, metrics, seats
+        )
         _register_builtins(registry, presence)
         metrics.track_bus(deps.bus)
         await presence.start()
+        await seats.start()
         await gateway.start()
         app[GATEWAY] = gateway
         yield
         await gateway.stop()
+        await seats.stop()
         await presence.stop()
 
     async def on_shutdown(app: web.Application) -> None:

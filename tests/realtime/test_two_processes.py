@@ -165,3 +165,41 @@ async def _until_ready(session: aiohttp.ClientSession, server: ServerProcess) ->
                 return
         await asyncio.sleep(0.1)
     raise AssertionError(f"{server.url} never became ready again")
+
+
+async def test_the_connection_cap_counts_a_users_sockets_on_every_process(
+    client, settings, tmp_path
+):
+    servers = [
+        ServerProcess(server_env(settings, LMS_WS_MAX_CONNECTIONS_PER_USER="2"), tmp_path, name)
+        for name in ("cap-a", "cap-b")
+    ]
+    await asyncio.gather(*(server.start() for server in servers))
+    a, b = servers
+    try:
+        async with aiohttp.ClientSession() as session:
+            user, other = await create_user(client), await create_user(client)
+            user_token = (await login(client, user.email))["access_token"]
+            other_token = (await login(client, other.email))["access_token"]
+            first = await _socket(session, a, user_token)
+            second = await _socket(session, b, user_token)
+            third = await WsClient.connect(session, a.url + "/ws")
+            await third.send({"op": "auth", "token": user_token})
+            assert await third.closed_with() == 4429
+            # Someone else is not counted against this user.
+            await (await _socket(session, b, other_token)).close()
+            # A seat freed on one process can be taken on the other.
+            await first.close()
+            for _ in range(50):
+                again = await WsClient.connect(session, b.url + "/ws")
+                await again.send({"op": "auth", "token": user_token})
+                frame = await again.receive()
+                if frame.get("op") == "authed":
+                    break
+                await asyncio.sleep(0.1)
+            else:
+                raise AssertionError("the freed seat was never available")
+            await second.close()
+            await again.close()
+    finally:
+        await asyncio.gather(*(server.stop() for server in servers))
