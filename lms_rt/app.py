@@ -15,12 +15,16 @@ from lms_rt import keys
 from lms_rt.auth import views as auth_views
 from lms_rt.auth.permissions import authorize
 from lms_rt.auth.realtime import session_authenticator
+from lms_rt.certificates import pages as certificate_pages
+from lms_rt.certificates import views as certificates_views
 from lms_rt.config import Settings
 from lms_rt.courses import realtime as courses_realtime
 from lms_rt.courses import views as courses_views
 from lms_rt.enrollments import views as enrollments_views
+from lms_rt.files import views as files_views
 from lms_rt.http import headers, middlewares
 from lms_rt.http.openapi import ApiRegistry, ApiRoutes
+from lms_rt.jobs.cron import inline_cron_context
 from lms_rt.live import realtime as live_realtime
 from lms_rt.live import views as live_views
 from lms_rt.metrics import Metrics
@@ -45,6 +49,8 @@ def api_tables() -> list[ApiRoutes]:
         enrollments_views.api,
         quizzes_views.api,
         live_views.api,
+        certificates_views.api,
+        files_views.api,
         system_views.api,
     ]
 
@@ -71,6 +77,7 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.SETTINGS] = settings
     app[keys.METRICS] = Metrics()
     app.cleanup_ctx.extend(CLEANUP_CONTEXTS)
+    app.cleanup_ctx.append(inline_cron_context)
     app.on_response_prepare.append(headers.add_security_headers)
 
     aiohttp_jinja2.setup(
@@ -91,6 +98,8 @@ def create_app(settings: Settings) -> web.Application:
 
     app.router.add_routes(system_views.routes)
     app.router.add_routes(pages.routes)
+    app.router.add_routes(certificate_pages.routes)
+    app.router.add_routes(files_views.routes)
     app.router.add_static("/static/", STATIC_DIR, name="static")
     app.router.add_static("/api/docs/assets/", swagger_ui_path, name="swagger_ui")
     _enable_cors(app, settings.cors_origins)

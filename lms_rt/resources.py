@@ -20,6 +20,8 @@ from lms_rt.clock import Clock
 from lms_rt.config import Settings
 from lms_rt.db import open_database
 from lms_rt.deps import Deps
+from lms_rt.files.s3 import S3Storage
+from lms_rt.files.signing import UrlSigner
 from lms_rt.files.storage import LocalStorage, Storage
 from lms_rt.http.ratelimit import RateLimiter, make_storage
 from lms_rt.jobs.queue import ArqJobQueue, InlineJobQueue, JobQueue
@@ -60,8 +62,25 @@ async def open_bus(settings: Settings, redis: Redis | None) -> AsyncIterator[Bus
         await bus.close()
 
 
-def open_storage(settings: Settings) -> Storage:
-    return LocalStorage(settings.files_dir)
+@asynccontextmanager
+async def open_storage(settings: Settings) -> AsyncIterator[Storage]:
+    """S3 (bucket created if missing) when ``storage_backend`` is "s3"; else local files."""
+    storage: Storage
+    if settings.storage_backend == "s3":
+        storage = S3Storage(
+            bucket=settings.s3_bucket,
+            region=settings.s3_region,
+            endpoint_url=settings.s3_endpoint_url,
+            access_key_id=settings.s3_access_key_id,
+            secret_access_key=settings.s3_secret_access_key,
+        )
+    else:
+        storage = LocalStorage(settings.files_dir, UrlSigner(settings.secret_key))
+    await storage.start()
+    try:
+        yield storage
+    finally:
+        await storage.close()
 
 
 @asynccontextmanager
@@ -85,8 +104,7 @@ async def open_deps(settings: Settings, stack: AsyncExitStack) -> AsyncIterator[
     counters = make_storage(redis)
     await stack.enter_async_context(open_database(settings))
     bus = await stack.enter_async_context(open_bus(settings, redis))
-    storage = open_storage(settings)
-    stack.push_async_callback(storage.close)
+    storage = await stack.enter_async_context(open_storage(settings))
     job_context: dict[str, Any] = {}
     jobs = await stack.enter_async_context(open_jobs(settings, job_context))
     deps = Deps(

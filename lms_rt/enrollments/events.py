@@ -46,3 +46,6 @@ def enrollment_completed(effects: PostCommit, enrollment: Enrollment) -> None:
     ).model_dump(mode="json")
     effects.publish(f"user:{enrollment.student_id}", "enrollment.completed", data)
     effects.publish(f"course:{enrollment.course_id}:staff", "enrollment.completed", data)
+    # The certificate is rendered by a job once this completion commits; the job id (and the
+    # job's own idempotence after ARQ forgets that id) keeps it to one certificate.
+    effects.enqueue("issue_certificate", str(enrollment.id), job_id=f"certificate:{enrollment.id}")

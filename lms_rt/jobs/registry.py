@@ -26,6 +26,7 @@ class JobSpec:
 def job_specs() -> dict[str, JobSpec]:
     """Imported lazily so that domains can depend on the job queue without cycles."""
     from lms_rt.auth.tasks import send_password_reset
+    from lms_rt.certificates.tasks import issue_certificate
     from lms_rt.live.tasks import close_live_question
     from lms_rt.mail.tasks import send_email
     from lms_rt.quizzes.tasks import close_quiz_attempt
@@ -35,6 +36,7 @@ def job_specs() -> dict[str, JobSpec]:
         JobSpec("send_password_reset", send_password_reset, "emails"),
         JobSpec("close_quiz_attempt", close_quiz_attempt, "default"),
         JobSpec("close_live_question", close_live_question, "default"),
+        JobSpec("issue_certificate", issue_certificate, "certificates"),
     ]
     return {spec.name: spec for spec in specs}
 

@@ -34,6 +34,12 @@ class WorkerProcess:
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGKILL)
             self.process.wait()
+        self._close_log()
+
+    def _close_log(self) -> None:
+        if self._log is not None:
+            self._log.close()
+            self._log = None
 
     async def stop(self, timeout: float = 20) -> int:
         if self.process is None:
@@ -45,8 +51,7 @@ class WorkerProcess:
                 await asyncio.sleep(0.05)
             if self.process.poll() is None:
                 self.kill()
-        if self._log is not None:
-            self._log.close()
+        self._close_log()
         return self.process.returncode
 
     def log(self) -> str:

@@ -1,0 +1,50 @@
+"""What issuing a certificate tells the student, raised inside the transaction that issued it
+and delivered after its commit."""
+
+from __future__ import annotations
+
+from lms_rt.certificates.links import download_url, verify_url
+from lms_rt.certificates.models import Certificate
+from lms_rt.certificates.schemas import CertificateIssuedEvent
+from lms_rt.config import Settings
+from lms_rt.db import PostCommit
+
+MAIL_TEMPLATE = "certificate_issued"
+
+
+def mail_key(certificate: Certificate) -> str:
+    """The message's identity: one certificate, one email, whatever re-runs or retries."""
+    return f"certificate-issued:{certificate.id}"
+
+
+def certificate_issued(
+    effects: PostCommit, settings: Settings, certificate: Certificate, email: str
+) -> None:
+    links = {
+        "verify_url": verify_url(settings, certificate.number),
+        "download_url": download_url(settings, certificate.id),
+    }
+    data = CertificateIssuedEvent(
+        certificate_id=certificate.id,
+        number=certificate.number,
+        enrollment_id=certificate.enrollment_id,
+        course_id=certificate.course_id,
+        course_title=certificate.course_title,
+        **links,
+    ).model_dump(mode="json")
+    effects.publish(f"user:{certificate.student_id}", "certificate.issued", data)
+    key = mail_key(certificate)
+    effects.enqueue(
+        "send_email",
+        email,
+        MAIL_TEMPLATE,
+        {
+            "name": certificate.student_name,
+            "course_title": certificate.course_title,
+            "number": certificate.number,
+            "completion_date": certificate.completion_date.isoformat(),
+            **links,
+        },
+        key,
+        job_id=key,
+    )
