@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     smtp_username: str = ""
     smtp_password: str = ""
     smtp_starttls: bool = False
+    # Implicit TLS from the first byte (port 465), instead of upgrading with STARTTLS.
+    smtp_tls: bool = False
     mail_from: str = "lms_rt <no-reply@lms.local>"
     # A failed send is retried after this, then twice as long each time.
     mail_retry_base_seconds: float = 10.0

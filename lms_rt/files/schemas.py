@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from lms_rt.files.models import FilePurpose, StoredFile
 from lms_rt.http.openapi import API_PREFIX
@@ -22,6 +22,12 @@ class UploadForm(BaseModel):
     purpose: Literal["avatar", "course_thumbnail", "lesson_attachment"]
     course_id: uuid.UUID | None = None
     lesson_id: uuid.UUID | None = None
+
+
+class UploadBody(UploadForm):
+    """The whole multipart body as documented: the fields, then the file as the last part."""
+
+    file: bytes = Field(description="The file itself; it must be the last part of the form")
 
 
 class MyFilesQuery(PageQuery):

@@ -12,7 +12,7 @@ from lms_rt.errors import NotFound, TooLarge
 from lms_rt.files import service
 from lms_rt.files.multipart import read_upload
 from lms_rt.files.names import content_disposition
-from lms_rt.files.schemas import FileOut, MyFilesQuery
+from lms_rt.files.schemas import FileOut, MyFilesQuery, UploadBody
 from lms_rt.files.storage import SIGNED_PATH, LocalStorage
 from lms_rt.http.openapi import ApiRoutes
 from lms_rt.http.pagination import Page
@@ -30,6 +30,7 @@ MULTIPART_OVERHEAD = 64 * 1024
 @api.post(
     "/files/upload",
     summary="Upload a file (multipart/form-data)",
+    multipart=UploadBody,
     response=FileOut,
     status=201,
     roles=ANYONE_SIGNED_IN,

@@ -95,6 +95,11 @@ async def render_errors(request: web.Request, handler: Handler) -> web.StreamRes
         return response
     except asyncio.CancelledError:
         raise
+    except ConnectionResetError as exc:
+        # The client went away mid-request (a dropped upload): nobody is left to answer and
+        # nothing failed on our side.
+        access_log.info("client left during %s %s: %s", request.method, request.path, exc)
+        raise
     except Exception:
         error_log.exception("unhandled error on %s %s", request.method, request.path)
         return error_response(LmsError())

@@ -49,7 +49,8 @@ class Operation:
     tag: str
     status: int
     body: type[BaseModel] | None
-    body_kind: Literal["json", "form"]
+    # "multipart": documented only; the handler streams the body itself.
+    body_kind: Literal["json", "form", "multipart"]
     query: type[BaseModel] | None
     response: Any
     roles: frozenset[str] | None
@@ -93,6 +94,7 @@ class ApiRoutes:
         summary: str,
         body: type[BaseModel] | None = None,
         form: type[BaseModel] | None = None,
+        multipart: type[BaseModel] | None = None,
         query: type[BaseModel] | None = None,
         response: Any = None,
         status: int = 200,
@@ -114,8 +116,8 @@ class ApiRoutes:
                 summary=summary,
                 tag=self.tag,
                 status=status,
-                body=body or form,
-                body_kind="form" if form else "json",
+                body=body or form or multipart,
+                body_kind="form" if form else "multipart" if multipart else "json",
                 query=query,
                 response=response,
                 roles=frozenset(roles) if roles is not None else None,
@@ -156,7 +158,7 @@ def endpoint_for(op: Operation, authorize: Authorizer) -> Handler:
             kwargs["user"] = await authorize(request, roles)
         if query is not None:
             kwargs["query"] = parse_query(request, query)
-        if body is not None:
+        if body is not None and body_kind != "multipart":
             parse = parse_form if body_kind == "form" else parse_json
             kwargs["body"] = await parse(request, body)
         result = await handler(request, **kwargs)
@@ -254,11 +256,11 @@ class ApiRegistry:
         if parameters:
             spec["parameters"] = parameters
         if op.body is not None:
-            media = (
-                "application/json"
-                if op.body_kind == "json"
-                else ("application/x-www-form-urlencoded")
-            )
+            media = {
+                "json": "application/json",
+                "form": "application/x-www-form-urlencoded",
+                "multipart": "multipart/form-data",
+            }[op.body_kind]
             spec["requestBody"] = {
                 "required": True,
                 "content": {media: {"schema": refs[(op.body, "validation")]}},

@@ -64,7 +64,8 @@ class SmtpMailer(Mailer):
             port=s.smtp_port,
             username=s.smtp_username or None,
             password=s.smtp_password or None,
-            start_tls=s.smtp_starttls,
+            start_tls=s.smtp_starttls and not s.smtp_tls,
+            use_tls=s.smtp_tls,
             timeout=30,
         )
 
