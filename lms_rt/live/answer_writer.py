@@ -20,7 +20,7 @@ from typing import Any
 
 from lms_rt.db import atomic
 from lms_rt.deps import Deps
-from lms_rt.enrollments.models import EnrollmentStatus
+from lms_rt.enrollments.models import Enrollment, EnrollmentStatus
 from lms_rt.errors import Conflict, Forbidden, LmsError
 from lms_rt.live.models import LiveAnswer, LiveParticipant, LiveSession, LiveState
 
@@ -101,18 +101,21 @@ class AnswerWriter:
         self, session_id: uuid.UUID, index: int, batch: list[PendingAnswer]
     ) -> tuple[set[uuid.UUID], set[uuid.UUID]]:
         async with atomic(self.deps) as effects:
-            # Still in the room: not removed, and still enrolled in the course.
-            present: set[uuid.UUID] = set(
+            # Still in the room: not removed, and still enrolled in the course (two indexed
+            # lookups; one query joining through users makes PostgreSQL plan far worse).
+            seated = dict(
                 await LiveParticipant.filter(
-                    id__in={p.row.participant_id for p in batch},
-                    kicked_at=None,
-                    user__enrollments__course_id=batch[0].course_id,
-                    user__enrollments__status__in=[
-                        EnrollmentStatus.ACTIVE,
-                        EnrollmentStatus.COMPLETED,
-                    ],
-                ).values_list("id", flat=True)  # type: ignore[arg-type]
+                    id__in={p.row.participant_id for p in batch}, kicked_at=None
+                ).values_list("id", "user_id")
             )
+            enrolled = set(
+                await Enrollment.filter(
+                    course_id=batch[0].course_id,
+                    student_id__in=list(seated.values()),
+                    status__in=[EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED],
+                ).values_list("student_id", flat=True)
+            )
+            present = {pid for pid, user in seated.items() if user in enrolled}
             rows = [p.row for p in batch if p.row.participant_id in present]
             if not rows:
                 return set(), present

@@ -55,6 +55,7 @@ SECONDS_PER_QUESTION = 10
 BURST_SECONDS = 1.0
 GRACE_SECONDS = 0.25
 CONNECT_CONCURRENCY = 100
+SETTLE_SECONDS = 3.0
 TIMEOUT = 60.0
 
 
@@ -224,6 +225,9 @@ async def run(
             began = time.perf_counter()
             await asyncio.gather(*(open_one(p) for p in [host, *players]))
             connect_seconds = time.perf_counter() - began
+            # Arrivals are recorded (attendance) as the sockets join; a class that joined
+            # over a few seconds has settled by the first question.
+            await asyncio.sleep(SETTLE_SECONDS)
             opened = asyncio.Event()
             readers = [asyncio.create_task(read(p, opened)) for p in players]
             await _call(host.ws, 2, "live.start", {"session_id": seeded.session_id})  # type: ignore[arg-type]
