@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from arq import Retry
+from tortoise.exceptions import DBConnectionError, IntegrityError, OperationalError
 
 from lms_rt.certificates import issuing
 from lms_rt.deps import Deps
@@ -22,7 +23,19 @@ async def issue_certificate(ctx: dict[str, Any], enrollment_id: str) -> str:
 
     Enqueued after the completion commits with job id ``certificate:<enrollment_id>``. Safe to
     run twice, at once or after a crash at any point: see :mod:`lms_rt.certificates.issuing`.
+    A database that is away makes it try again later rather than fail.
     """
+    try:
+        return await _issue(ctx, enrollment_id)
+    except IntegrityError:
+        raise  # a bug, not an outage
+    except (DBConnectionError, OperationalError, ConnectionError, OSError) as exc:
+        attempt = int(ctx.get("job_try", 1))
+        log.warning("certificate for %s (try %d): database away: %s", enrollment_id, attempt, exc)
+        raise Retry(defer=RETRY_BASE_SECONDS * 2 ** (attempt - 1)) from exc
+
+
+async def _issue(ctx: dict[str, Any], enrollment_id: str) -> str:
     deps: Deps = ctx["deps"]
     certificate = await issuing.certificate_for(deps, uuid.UUID(enrollment_id))
     if certificate is None:

@@ -35,6 +35,7 @@ from lms_rt.enrollments import events as enrollment_events
 from lms_rt.enrollments.models import Enrollment, EnrollmentStatus
 from lms_rt.enrollments.progress import refresh_course_totals
 from lms_rt.errors import Conflict, Forbidden, Invalid, NotFound
+from lms_rt.files import cleanup
 from lms_rt.users.models import Role, User
 
 SORTS = {
@@ -192,8 +193,10 @@ async def delete_course(deps: Deps, course: Course) -> bool:
             await Course.filter(id=course.id, archived_at=None).update(archived_at=now())
             effects.publish(f"course:{course.id}", "course.updated", {"archived": True})
             return False
+        files = await cleanup.keys_of(course_id=course.id)
         await course.delete()
-        return True
+    await cleanup.delete_objects(deps, files)
+    return True
 
 
 async def publish_course(deps: Deps, course: Course) -> Course:
@@ -351,9 +354,11 @@ async def update_lesson(deps: Deps, course: Course, lesson: Lesson, data: Lesson
 
 async def delete_lesson(deps: Deps, course: Course, lesson: Lesson) -> None:
     async with atomic(deps) as effects:
+        files = await cleanup.keys_of(lesson_id=lesson.id)
         await lesson.delete()
         if lesson.is_published:
             await _lessons_changed(course, effects, None)
+    await cleanup.delete_objects(deps, files)
 
 
 async def _lessons_changed(course: Course, effects: PostCommit, published: Lesson | None) -> None:

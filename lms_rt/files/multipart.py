@@ -40,7 +40,7 @@ async def read_upload(
     fields: dict[str, str] = {}
     seen: set[str] = set()
     while True:
-        part = await reader.next()
+        part = await _next_part(reader)
         if part is None:
             raise _problem(FILE_FIELD, "The form has no file part")
         if not isinstance(part, BodyPartReader):
@@ -59,9 +59,23 @@ async def read_upload(
     return validate(UploadForm, fields), part.filename, _file_chunks(reader, part)
 
 
+async def _next_part(reader: MultipartReader) -> object:
+    try:
+        return await reader.next()
+    except ValueError as exc:  # no starting boundary, a broken one, a read past the end
+        raise BadRequest(f"Malformed multipart body: {exc}") from exc
+
+
+async def _chunk(part: BodyPartReader, size: int) -> bytes:
+    try:
+        return await part.read_chunk(size)
+    except ValueError as exc:
+        raise BadRequest(f"Malformed multipart body: {exc}") from exc
+
+
 async def _read_field(part: BodyPartReader, name: str) -> str:
     data = bytearray()
-    while chunk := await part.read_chunk(MAX_FIELD_BYTES + 1):
+    while chunk := await _chunk(part, MAX_FIELD_BYTES + 1):
         data += chunk
         if len(data) > MAX_FIELD_BYTES:
             raise _problem(name, f"The form field {name!r} is too long")
@@ -72,7 +86,7 @@ async def _read_field(part: BodyPartReader, name: str) -> str:
 
 
 async def _file_chunks(reader: MultipartReader, part: BodyPartReader) -> AsyncIterator[bytes]:
-    while chunk := await part.read_chunk(CHUNK_BYTES):
+    while chunk := await _chunk(part, CHUNK_BYTES):
         yield chunk
-    if await reader.next() is not None:
+    if await _next_part(reader) is not None:
         raise _problem(FILE_FIELD, "The file must be the last part of the form")

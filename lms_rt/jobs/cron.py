@@ -27,23 +27,30 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class CronSpec:
+    """When a job runs, in UTC: ``None`` for weekday or hour means every one."""
+
     name: str
     function: JobFunction
     queue: str
-    weekday: int  # ISO: 1 = Monday
-    hour: int
-    minute: int = 0
+    weekday: int | None = None  # ISO: 1 = Monday
+    hour: int | None = None
+    minutes: frozenset[int] = frozenset({0})
 
     def due(self, at: datetime) -> bool:
-        return (at.isoweekday(), at.hour, at.minute) == (self.weekday, self.hour, self.minute)
+        return (
+            (self.weekday is None or at.isoweekday() == self.weekday)
+            and (self.hour is None or at.hour == self.hour)
+            and at.minute in self.minutes
+        )
 
     def slot(self, at: datetime) -> str:
         """One name per scheduled run: its week, day, hour and minute."""
-        year, week, _ = at.isocalendar()
-        return f"{self.name}:{year}-W{week:02d}-{self.weekday}T{self.hour:02d}:{self.minute:02d}"
+        year, week, day = at.isocalendar()
+        return f"{self.name}:{year}-W{week:02d}-{day}T{at.hour:02d}:{at.minute:02d}"
 
 
 def cron_specs(settings: Settings) -> list[CronSpec]:
+    from lms_rt.certificates.repair import repair_certificates
     from lms_rt.mail.weekly import send_weekly_reports
 
     return [
@@ -53,7 +60,14 @@ def cron_specs(settings: Settings) -> list[CronSpec]:
             "default",
             weekday=settings.weekly_report_weekday,
             hour=settings.weekly_report_hour,
-        )
+        ),
+        # Certificates whose job was lost or gave up are picked up again within minutes.
+        CronSpec(
+            "repair_certificates",
+            repair_certificates,
+            "certificates",
+            minutes=frozenset(range(5, 60, 10)),
+        ),
     ]
 
 
@@ -62,9 +76,9 @@ def arq_cron_jobs(specs: list[CronSpec], wrap: Callable[[CronSpec], JobFunction]
         cron(
             wrap(spec),  # type: ignore[arg-type]
             name=spec.name,
-            weekday=spec.weekday - 1,  # ARQ counts Monday as 0
+            weekday=None if spec.weekday is None else spec.weekday - 1,  # ARQ: Monday is 0
             hour=spec.hour,
-            minute=spec.minute,
+            minute=set(spec.minutes),
             unique=True,  # one run per slot, however many workers
             max_tries=3,
         )

@@ -28,8 +28,9 @@ def instrumented(name: str, function: JobFunction, stats: JobStats, max_tries: i
             await _record(stats, name, "failed" if last else "retried", began)
             raise
         except asyncio.CancelledError:
-            # A worker told to stop: ARQ puts the job back in the queue, so it runs again.
-            await _record(stats, name, "retried", began)
+            # A worker told to stop (ARQ queues the job again) or a job over its timeout
+            # (ARQ gives up on it): from inside, the two look alike.
+            await _record(stats, name, "interrupted", began)
             raise
         except Exception:
             await _record(stats, name, "failed", began)

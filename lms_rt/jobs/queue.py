@@ -18,14 +18,14 @@ from arq import ArqRedis, Retry, create_pool
 from arq.connections import RedisSettings
 
 from lms_rt.jobs.instrument import instrumented
-from lms_rt.jobs.registry import JobFunction, JobSpec, job_specs, queue_name
+from lms_rt.jobs.registry import MAX_TRIES, JobFunction, JobSpec, job_specs, queue_name
 from lms_rt.jobs.stats import JobStats, MemoryJobStats, RedisJobStats
 
 log = logging.getLogger(__name__)
 
-MAX_TRIES = 5
 # ARQ forgets a job id once its result expires; the inline runner keeps ids as long.
 KEEP_RESULT_SECONDS = 3600
+SEEN_PRUNE_AT = 10_000
 
 
 class UnknownJob(LookupError):
@@ -98,9 +98,12 @@ class InlineJobQueue(JobQueue):
             now = time.monotonic()
             if self._seen.get(job_id, 0.0) > now:
                 return False
+            if len(self._seen) > SEEN_PRUNE_AT:
+                # Ids are remembered as long as ARQ keeps results, and no longer.
+                self._seen = {k: until for k, until in self._seen.items() if until > now}
             self._seen[job_id] = now + KEEP_RESULT_SECONDS
         await self.stats.record(name, "enqueued")
-        self._spawn(self._run(spec.name, spec.function, args, defer_by or 0.0))
+        self._spawn(self._run(spec.name, spec.function, args, defer_by or 0.0, spec.max_tries))
         return True
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
@@ -112,9 +115,16 @@ class InlineJobQueue(JobQueue):
         """A cron job's run, with the same retry policy as queued jobs."""
         self._spawn(self._run(name, function, (), 0.0))
 
-    async def _run(self, name: str, job: JobFunction, args: tuple[Any, ...], delay: float) -> None:
-        function = instrumented(name, job, self.stats, MAX_TRIES)
-        for attempt in range(1, MAX_TRIES + 1):
+    async def _run(
+        self,
+        name: str,
+        job: JobFunction,
+        args: tuple[Any, ...],
+        delay: float,
+        max_tries: int = MAX_TRIES,
+    ) -> None:
+        function = instrumented(name, job, self.stats, max_tries)
+        for attempt in range(1, max_tries + 1):
             if delay:
                 await asyncio.sleep(delay)
             ctx = {**self.context, "job_try": attempt}
@@ -127,7 +137,7 @@ class InlineJobQueue(JobQueue):
             except Exception:
                 log.exception("job %s failed", name)
                 return
-        log.error("job %s gave up after %d tries", name, MAX_TRIES)
+        log.error("job %s gave up after %d tries", name, max_tries)
 
     async def drain(self) -> None:
         """Wait until every queued job has finished (tests, shutdown)."""

@@ -14,6 +14,10 @@ from typing import Any
 JobFunction = Callable[..., Awaitable[Any]]
 
 QUEUES = ("default", "emails", "certificates", "payments")
+MAX_TRIES = 5
+# Mail waits out long relay outages: 20 tries with a back-off capped at 10 minutes keep a
+# message for about two and a half hours.
+MAIL_TRIES = 20
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,7 @@ class JobSpec:
     name: str
     function: JobFunction
     queue: str
+    max_tries: int = MAX_TRIES
 
 
 def job_specs() -> dict[str, JobSpec]:
@@ -32,7 +37,7 @@ def job_specs() -> dict[str, JobSpec]:
     from lms_rt.quizzes.tasks import close_quiz_attempt
 
     specs = [
-        JobSpec("send_email", send_email, "emails"),
+        JobSpec("send_email", send_email, "emails", MAIL_TRIES),
         JobSpec("send_password_reset", send_password_reset, "emails"),
         JobSpec("close_quiz_attempt", close_quiz_attempt, "default"),
         JobSpec("close_live_question", close_live_question, "default"),

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
-OUTCOMES = ("enqueued", "succeeded", "failed", "retried")
+OUTCOMES = ("enqueued", "succeeded", "failed", "retried", "interrupted")
 STATS_KEY = "lms:jobs:stats"
 
 
@@ -77,7 +77,8 @@ class RedisJobStats(JobStats):
 def prometheus_text(figures: list[JobFigure]) -> bytes:
     """The figures in the Prometheus text format, to append to a process's own metrics."""
     lines = [
-        "# HELP lms_jobs_total Background jobs by outcome (enqueued, succeeded, failed, retried)",
+        "# HELP lms_jobs_total Background jobs by outcome (enqueued, succeeded, failed, "
+        "retried, interrupted)",
         "# TYPE lms_jobs_total counter",
         *(f'lms_jobs_total{{job="{f.job}",outcome="{f.outcome}"}} {f.count}' for f in figures),
         "# HELP lms_job_seconds_total Time spent running jobs, by outcome",

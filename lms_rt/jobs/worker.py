@@ -7,6 +7,7 @@ import logging
 import signal
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
+from datetime import UTC
 from typing import Any
 
 from aiohttp import web
@@ -16,8 +17,8 @@ from arq.connections import RedisSettings
 from lms_rt.config import ConfigurationError, Settings
 from lms_rt.jobs.cron import arq_cron_jobs, cron_specs
 from lms_rt.jobs.instrument import instrumented
-from lms_rt.jobs.queue import KEEP_RESULT_SECONDS, MAX_TRIES
-from lms_rt.jobs.registry import QUEUES, job_specs, queue_name
+from lms_rt.jobs.queue import KEEP_RESULT_SECONDS
+from lms_rt.jobs.registry import MAX_TRIES, QUEUES, job_specs, queue_name
 from lms_rt.jobs.stats import JobStats, RedisJobStats, prometheus_text
 from lms_rt.resources import open_deps
 
@@ -34,9 +35,9 @@ def build_worker(
 ) -> Worker:
     functions = [
         func(
-            instrumented(spec.name, spec.function, stats, MAX_TRIES),  # type: ignore[arg-type]
+            instrumented(spec.name, spec.function, stats, spec.max_tries),  # type: ignore[arg-type]
             name=spec.name,
-            max_tries=MAX_TRIES,
+            max_tries=spec.max_tries,
         )
         for spec in job_specs().values()
         if spec.queue == queue
@@ -55,6 +56,8 @@ def build_worker(
         keep_result=KEEP_RESULT_SECONDS,
         ctx=ctx,
         burst=burst,
+        # Schedules are stated in UTC, as the in-process runner reads them.
+        timezone=UTC,
         handle_signals=False,
         poll_delay=0.5,
     )

@@ -24,6 +24,7 @@ from lms_rt.mail.render import render_mail
 log = logging.getLogger(__name__)
 
 MAX_KEY = 255
+MAX_RETRY_WAIT_SECONDS = 600
 
 
 def mail_key(key: str) -> str:
@@ -47,8 +48,9 @@ async def send_email(
     except (aiosmtplib.SMTPException, OSError) as exc:
         attempt = int(ctx.get("job_try", 1))
         log.warning("sending %s to %s failed (try %d): %s", template, to, attempt, exc)
-        # 10 s, 20 s, 40 s ... by default: long enough for a relay to come back from a restart.
-        raise Retry(defer=deps.settings.mail_retry_base_seconds * 2 ** (attempt - 1)) from exc
+        # 10 s, 20 s, 40 s ... by default, at most 10 minutes apart (see MAIL_TRIES).
+        wait = deps.settings.mail_retry_base_seconds * 2 ** min(attempt - 1, 16)
+        raise Retry(defer=min(wait, MAX_RETRY_WAIT_SECONDS)) from exc
     # A racing run of the same message may have written the row first.
     with contextlib.suppress(IntegrityError):
         await SentMail.create(

@@ -64,15 +64,20 @@ async def test_two_runs_at_once_make_one_certificate_one_event_one_email(client,
 
     ctx = job_context(client)
     results = await asyncio.gather(*(issue_certificate(ctx, *args) for _ in range(2)))
+    # The loser either lost the race to record the PDF, or came after it and (the email not
+    # being sent yet: jobs are held here) announced it again under the same job id.
     assert sorted(results) in (
         ["issued", "issued by another run"],
-        ["already issued", "issued"],
+        ["issued", "re-announced"],
     ), results
     [certificate] = await Certificate.filter(enrollment_id=done.enrollment.id)
     assert certificate.file_key is not None
     assert "محمد أحمد" in pdf_text(await client.app[keys.DEPS].storage.get(certificate.file_key))
-    assert len(await bus_events(client, f"user:{done.student.id}", "certificate.issued")) == 1
-    [(mail_args, mail_options)] = held.mails("certificate_issued")
+    announced = 1 if "re-announced" not in results else 2
+    events = await bus_events(client, f"user:{done.student.id}", "certificate.issued")
+    assert len(events) == announced
+    mail_args, mail_options = held.mails("certificate_issued")[0]
+    assert {o["job_id"] for _, o in held.mails("certificate_issued")} == {mail_options["job_id"]}
 
     # A late run (a retry after the issuing run died before announcing) while the email is
     # not known to be sent announces again, under the same job id: the queue keeps one job.
@@ -85,7 +90,7 @@ async def test_two_runs_at_once_make_one_certificate_one_event_one_email(client,
         key=mail_options["job_id"], message_id="<x@y>", recipient="x", template="certificate_issued"
     )
     assert await issue_certificate(ctx, *args) == "issued"
-    assert len(held.mails("certificate_issued")) == 2
+    assert len(held.mails("certificate_issued")) == announced + 1
     to, template, context, key = mail_args
     assert (to, template, key) == (
         done.student.email,

@@ -254,3 +254,24 @@ async def test_my_files_is_a_page_of_your_own_files(files_client):
     filtered = await client.get(f"{API}/files/my-files?purpose=lesson_attachment", headers=headers)
     assert (await filtered.json())["total"] == 0
     assert (await client.get(f"{API}/files/my-files")).status == 401
+
+
+async def test_deleting_a_lesson_or_course_removes_its_files_objects(files_client):
+    client = await files_client()
+    headers, course, body, _ = await course_with_attachment(client, published=False)
+    storage = client.app[keys.DEPS].storage
+    row = await StoredFile.get(id=body["id"])
+    assert await storage.exists(row.key)
+    lesson = (await course_lessons(course))[0]
+    response = await client.delete(
+        f"{API}/courses/{course.id}/lessons/{lesson.id}", headers=headers
+    )
+    assert response.status == 204, await response.text()
+    assert not await StoredFile.filter(id=row.id).exists()
+    assert not await storage.exists(row.key)
+
+    thumbnail = await uploaded(client, headers, png(), purpose="course_thumbnail", course=course)
+    key = (await StoredFile.get(id=thumbnail["id"])).key
+    response = await client.delete(f"{API}/courses/{course.id}", headers=headers)
+    assert response.status == 204, await response.text()
+    assert not await storage.exists(key)

@@ -113,13 +113,18 @@ def test_schedules_run_once_per_slot_and_map_to_arq_weekdays(settings):
     assert schedules.tick() == ["report:2026-W50-1T09:00"]
     assert ran == ["report", "report"]
 
-    [weekly] = cron_specs(settings)
+    # Every tenth minute, every hour and day (the certificate repair sweep's kind).
+    sweep = CronSpec("sweep", report, "default", minutes=frozenset(range(5, 60, 10)))
+    assert sweep.due(monday_nine.replace(minute=15)) and not sweep.due(monday_nine)
+    assert sweep.slot(monday_nine.replace(minute=15)) != sweep.slot(monday_nine.replace(minute=25))
+
+    weekly = next(s for s in cron_specs(settings) if s.name == "send_weekly_reports")
     assert (weekly.weekday, weekly.hour) == (
         settings.weekly_report_weekday,
         settings.weekly_report_hour,
     )
     [job] = arq_cron_jobs([spec], lambda s: s.function)
-    assert job.weekday == 0 and job.hour == 9 and job.minute == 0 and job.unique
+    assert job.weekday == 0 and job.hour == 9 and job.minute == {0} and job.unique
 
 
 async def test_the_weekly_report_sums_up_each_course_once_a_week(make_client):
