@@ -45,7 +45,7 @@ def text_frame(payload: bytes) -> bytes:
     return header + payload
 
 
-@dataclass
+@dataclass(slots=True)
 class Subscription:
     last_seq: int = 0
     # Live events that arrive while the subscription is replaying history wait here.
@@ -53,6 +53,25 @@ class Subscription:
 
 
 class Connection:
+    # Tens of thousands live at once: no per-instance dict.
+    __slots__ = (
+        "__weakref__",
+        "_max_queue_bytes",
+        "_on_slow",
+        "_queue",
+        "_queued_bytes",
+        "_writer",
+        "caller",
+        "closed",
+        "expiry_timer",
+        "id",
+        "seated",
+        "subscriptions",
+        "token_expires_at",
+        "transport",
+        "ws",
+    )
+
     def __init__(
         self,
         ws: web.WebSocketResponse,
@@ -70,7 +89,8 @@ class Connection:
         self.subscriptions: dict[str, Subscription] = {}
         self._max_queue_bytes = max_queue_bytes
         self._on_slow = on_slow
-        self._queue: deque[bytes] = deque()
+        # Made when a frame first has to wait, dropped once the writer has caught up.
+        self._queue: deque[bytes] | None = None
         self._queued_bytes = 0
         self.closed = False
         self.seated = False  # holds one of its user's connection seats
@@ -103,6 +123,8 @@ class Connection:
         if self._queued_bytes > self._max_queue_bytes:
             self.abort_slow()
             return
+        if self._queue is None:
+            self._queue = deque()
         self._queue.append(data)
         if self._writer is None:
             self._writer = asyncio.create_task(self._write_loop(), name=f"ws-writer-{self.id}")
@@ -119,6 +141,8 @@ class Connection:
             pass
         finally:
             self._writer = None
+            if not self._queue:
+                self._queue = None
 
     def abort_slow(self) -> None:
         """Drop what is queued, put a 4429 close frame behind what the kernel already has,
@@ -130,7 +154,7 @@ class Connection:
         if self.closed:
             return
         self.closed = True
-        self._queue.clear()
+        self._queue = None
         if self._writer is not None:
             self._writer.cancel()
         self._on_slow(self)

@@ -46,6 +46,8 @@ class Authenticator(Protocol):
 class TokenBucket:
     """Per-socket message budget: ``rate`` per second with bursts up to ``burst``."""
 
+    __slots__ = ("burst", "rate", "stamp", "tokens")
+
     def __init__(self, rate: float, burst: int) -> None:
         self.rate, self.burst = rate, float(burst)
         self.tokens, self.stamp = float(burst), time.monotonic()

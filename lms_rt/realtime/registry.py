@@ -14,7 +14,7 @@ from typing import Any
 from lms_rt.errors import Forbidden
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Caller:
     """The authenticated user behind a socket."""
 
