@@ -27,6 +27,7 @@ MODEL_MODULES: list[str] = [
     "lms_rt.certificates.models",
     "lms_rt.files.models",
     "lms_rt.mail.models",
+    "lms_rt.payments.models",
     "aerich.models",
 ]
 
@@ -123,6 +124,16 @@ class Settings(BaseSettings):
     weekly_report_hour: int = Field(default=9, ge=0, le=23)
     # The worker's own small HTTP port for /metrics (0: none).
     worker_metrics_port: int = 0
+
+    # Payments. Base URLs are settings so that tests (and sandboxes) can point elsewhere.
+    stripe_api_key: str = ""
+    stripe_api_base: str = "https://api.stripe.com"
+    stripe_webhook_secret: str = ""
+    myfatoorah_api_key: str = ""
+    myfatoorah_base_url: str = "https://apitest.myfatoorah.com"
+    myfatoorah_webhook_secret: str = ""
+    # Stripe webhooks older than this are refused (replays).
+    webhook_tolerance_seconds: int = 300
 
     job_timeout_seconds: int = 60
     log_level: str = "INFO"

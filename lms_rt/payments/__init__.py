@@ -1,0 +1,1 @@
+"""Payments: paid courses and subscriptions through Stripe and MyFatoorah, webhooks once."""
