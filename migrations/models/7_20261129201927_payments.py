@@ -104,15 +104,14 @@ COMMENT ON COLUMN "payments"."status" IS 'PENDING: pending\nREQUIRES_ACTION: req
 
 async def downgrade(db: BaseDBAsyncClient) -> str:
     return """
-        DROP TABLE IF EXISTS "coupon_courses";
-        DROP TABLE IF EXISTS "subscriptions";
+        DROP TABLE IF EXISTS "refunds";
         DROP TABLE IF EXISTS "payments";
+        DROP TABLE IF EXISTS "subscriptions";
         DROP TABLE IF EXISTS "plans";
-        DROP TABLE IF EXISTS "webhook_events";
         DROP TABLE IF EXISTS "coupon_courses";
         DROP TABLE IF EXISTS "coupons";
-        DROP TABLE IF EXISTS "stripe_customers";
-        DROP TABLE IF EXISTS "refunds";"""
+        DROP TABLE IF EXISTS "webhook_events";
+        DROP TABLE IF EXISTS "stripe_customers";"""
 
 
 MODELS_STATE = (
