@@ -29,6 +29,8 @@ from lms_rt.live import realtime as live_realtime
 from lms_rt.live import views as live_views
 from lms_rt.metrics import Metrics
 from lms_rt.paths import STATIC_DIR, TEMPLATES_DIR
+from lms_rt.payments import views as payments_views
+from lms_rt.payments.providers import gateways_context
 from lms_rt.quizzes import realtime as quizzes_realtime
 from lms_rt.quizzes import views as quizzes_views
 from lms_rt.realtime.registry import RealtimeRegistry
@@ -50,6 +52,7 @@ def api_tables() -> list[ApiRoutes]:
         quizzes_views.api,
         live_views.api,
         certificates_views.api,
+        payments_views.api,
         files_views.api,
         system_views.api,
     ]
@@ -78,6 +81,7 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.METRICS] = Metrics()
     app.cleanup_ctx.extend(CLEANUP_CONTEXTS)
     app.cleanup_ctx.append(inline_cron_context)
+    app.cleanup_ctx.append(gateways_context)
     app.on_response_prepare.append(headers.add_security_headers)
 
     aiohttp_jinja2.setup(

@@ -31,6 +31,7 @@ from lms_rt.enrollments.schemas import (
     RosterQuery,
 )
 from lms_rt.errors import Conflict, Forbidden, NotFound, PaymentRequired
+from lms_rt.payments.models import Subscription, SubscriptionStatus
 from lms_rt.users.models import Role, User
 
 OPEN = (EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED)
@@ -68,6 +69,8 @@ async def enroll(deps: Deps, user: User, course_id: uuid.UUID) -> Enrollment:
     if course is None:
         raise NotFound("No such course open for enrollment")
     if course.price_amount > 0:
+        if await _subscribed(user, deps):
+            return await admit(deps, user, course, EnrollmentSource.SUBSCRIPTION)
         raise PaymentRequired(
             "This course is paid: pay first and the enrollment follows the verified payment",
             details=[
@@ -91,8 +94,12 @@ async def admit(deps: Deps, student: User, course: Course, source: EnrollmentSou
     """
     try:
         async with atomic(deps) as effects:
+            # A dropped enrollment comes back, and so does one suspended when its payment
+            # was refunded or its subscription lapsed, once paid for again.
             reactivated = await Enrollment.filter(
-                student_id=student.id, course_id=course.id, status=EnrollmentStatus.DROPPED
+                student_id=student.id,
+                course_id=course.id,
+                status__in=[EnrollmentStatus.DROPPED, EnrollmentStatus.SUSPENDED],
             ).update(status=EnrollmentStatus.ACTIVE, source=source)
             if reactivated:
                 enrollment = await Enrollment.get(student_id=student.id, course_id=course.id)
@@ -124,6 +131,15 @@ async def admit(deps: Deps, student: User, course: Course, source: EnrollmentSou
     except IntegrityError as exc:
         raise Conflict("Already enrolled in this course") from exc
     return enrollment
+
+
+async def _subscribed(user: User, deps: Deps) -> bool:
+    """An active subscription opens every paid course while its period runs."""
+    return await Subscription.filter(
+        user_id=user.id,
+        status=SubscriptionStatus.ACTIVE,
+        current_period_end__gt=deps.clock.now(),
+    ).exists()
 
 
 async def own_enrollment(user: User, enrollment_id: uuid.UUID) -> Enrollment:

@@ -52,6 +52,8 @@ class CronSpec:
 def cron_specs(settings: Settings) -> list[CronSpec]:
     from lms_rt.certificates.repair import repair_certificates
     from lms_rt.mail.weekly import send_weekly_reports
+    from lms_rt.payments.subscriptions import expire_subscriptions
+    from lms_rt.payments.tasks import reconcile_stripe
 
     return [
         CronSpec(
@@ -67,6 +69,15 @@ def cron_specs(settings: Settings) -> list[CronSpec]:
             repair_certificates,
             "certificates",
             minutes=frozenset(range(5, 60, 10)),
+        ),
+        # Stripe events that never arrived as webhooks are fetched and processed.
+        CronSpec("reconcile_stripe", reconcile_stripe, "payments", minutes=frozenset({15, 45})),
+        # Enrollments from subscriptions whose paid period ended without a renewal.
+        CronSpec(
+            "expire_subscriptions",
+            expire_subscriptions,
+            "payments",
+            minutes=frozenset(range(0, 60, 10)),
         ),
     ]
 

@@ -34,6 +34,7 @@ def job_specs() -> dict[str, JobSpec]:
     from lms_rt.certificates.tasks import issue_certificate
     from lms_rt.live.tasks import close_live_question
     from lms_rt.mail.tasks import send_email
+    from lms_rt.payments.tasks import process_webhook
     from lms_rt.quizzes.tasks import close_quiz_attempt
 
     specs = [
@@ -41,6 +42,7 @@ def job_specs() -> dict[str, JobSpec]:
         JobSpec("send_password_reset", send_password_reset, "emails"),
         JobSpec("close_quiz_attempt", close_quiz_attempt, "default"),
         JobSpec("close_live_question", close_live_question, "default"),
+        JobSpec("process_webhook", process_webhook, "payments"),
         JobSpec("issue_certificate", issue_certificate, "certificates"),
     ]
     return {spec.name: spec for spec in specs}
