@@ -324,3 +324,28 @@ async def test_a_subscription_opens_paid_courses_until_its_period_ends(pay_clien
         deps.clock.now = original  # type: ignore[method-assign]
     enrollment = await Enrollment.get(student_id=student.id, course_id=course.id)
     assert enrollment.status == EnrollmentStatus.SUSPENDED
+
+
+async def test_a_declined_payment_fails_and_3d_secure_is_only_waiting(pay_client, stripe):
+    client = pay_client
+    course = await paid_course(client)
+    student, headers = await signed_in(client)
+    _, admin = await signed_in(client, Role.ADMIN)
+    started = await _intent(client, headers, course)
+    intent_id = await _reference(started["payment_id"])
+    await _deliver(client, stripe, stripe.require_action(intent_id))
+    await process(client)
+    assert (await Payment.get(id=started["payment_id"])).status == PaymentStatus.REQUIRES_ACTION
+    await _deliver(client, stripe, stripe.fail_intent(intent_id, "Your card was declined."))
+    await process(client)
+    payment = await Payment.get(id=started["payment_id"])
+    assert payment.status == PaymentStatus.FAILED
+    assert "declined" in (payment.failure_reason or "")
+    assert not await Enrollment.filter(student_id=student.id).exists()
+    history = await client.app[keys.BUS].history(f"user:{student.id}", 0)
+    assert [e.decode()["type"] for e in history or []].count("payment.failed") == 1
+
+    response = await client.get(f"{API}/payments?status=failed", headers=admin)
+    assert [p["id"] for p in (await response.json())["items"]] == [started["payment_id"]]
+    response = await client.get(f"{API}/payments?status=succeeded", headers=admin)
+    assert (await response.json())["total"] == 0
