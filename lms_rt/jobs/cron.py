@@ -53,6 +53,7 @@ def cron_specs(settings: Settings) -> list[CronSpec]:
     from lms_rt.certificates.repair import repair_certificates
     from lms_rt.mail.weekly import send_weekly_reports
     from lms_rt.payments.subscriptions import expire_subscriptions
+    from lms_rt.payments.sweep import sweep_payments
     from lms_rt.payments.tasks import reconcile_stripe
 
     return [
@@ -72,6 +73,8 @@ def cron_specs(settings: Settings) -> list[CronSpec]:
         ),
         # Stripe events that never arrived as webhooks are fetched and processed.
         CronSpec("reconcile_stripe", reconcile_stripe, "payments", minutes=frozenset({15, 45})),
+        # Webhook events never processed, receipts never sent, MyFatoorah invoices unanswered.
+        CronSpec("sweep_payments", sweep_payments, "payments", minutes=frozenset(range(3, 60, 10))),
         # Enrollments from subscriptions whose paid period ended without a renewal.
         CronSpec(
             "expire_subscriptions",

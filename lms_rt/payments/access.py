@@ -10,7 +10,8 @@ from lms_rt.db import PostCommit
 from lms_rt.deps import Deps
 from lms_rt.enrollments.models import Enrollment, EnrollmentSource, EnrollmentStatus
 from lms_rt.enrollments.service import admit
-from lms_rt.payments.models import Subscription, SubscriptionStatus
+from lms_rt.errors import Conflict
+from lms_rt.payments.models import Payment, PaymentStatus, Subscription
 from lms_rt.users.models import User
 
 OPEN = (EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED)
@@ -26,20 +27,25 @@ async def grant(
         return current
     user = await User.get(id=user_id)
     course = await Course.get(id=course_id)
-    return await admit(deps, user, course, source)
+    try:
+        return await admit(deps, user, course, source)
+    except Conflict:
+        # Another grant (the other provider, a subscription enrollment) got there first.
+        return await Enrollment.get(student_id=user_id, course_id=course_id)
 
 
 async def covered_by_subscription(user_id: uuid.UUID, now: datetime) -> bool:
-    """A paid period still running: access lasts to its end, even once the subscription is
-    past due or canceled (an ``incomplete`` one was never paid)."""
-    return await Subscription.filter(
+    """A paid period still running: access lasts to the end of what was paid, even once the
+    subscription is past due or canceled (never beyond it, however far Stripe moved on)."""
+    return await Subscription.filter(user_id=user_id, paid_through__gt=now).exists()
+
+
+async def paid_for(user_id: uuid.UUID, course_id: uuid.UUID) -> bool:
+    """A payment for the course that stands (not refunded in full)."""
+    return await Payment.filter(
         user_id=user_id,
-        status__in=[
-            SubscriptionStatus.ACTIVE,
-            SubscriptionStatus.PAST_DUE,
-            SubscriptionStatus.CANCELED,
-        ],
-        current_period_end__gt=now,
+        course_id=course_id,
+        status__in=[PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED],
     ).exists()
 
 

@@ -100,9 +100,10 @@ class Subscription(Model):
         SubscriptionStatus, max_length=16, default=SubscriptionStatus.INCOMPLETE
     )
     current_period_end = fields.DatetimeField(null=True)
+    # The end of the last period actually paid: Stripe moves ``current_period_end`` on even
+    # when a renewal fails, and access must not follow it.
+    paid_through = fields.DatetimeField(null=True)
     cancel_at_period_end = fields.BooleanField(default=False)
-    # The provider's own clock for the state above: an older event never overwrites a newer.
-    provider_updated_at = fields.BigIntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

@@ -64,11 +64,11 @@ async def succeeded(
     if payment.coupon_id is not None:
         await Coupon.filter(id=payment.coupon_id).update(times_redeemed=F("times_redeemed") + 1)
     effects.publish(f"user:{payment.user_id}", "payment.succeeded", _event(payment))
-    await _receipt(deps, effects, payment, now.isoformat())
+    await receipt(deps, effects, payment, now.isoformat())
     return True
 
 
-async def _receipt(deps: Deps, effects: PostCommit, payment: Payment, paid_at: str) -> None:
+async def receipt(deps: Deps, effects: PostCommit, payment: Payment, paid_at: str) -> None:
     user = await User.get(id=payment.user_id)
     title = "Subscription"
     if payment.course_id is not None:

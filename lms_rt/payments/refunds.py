@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from lms_rt.db import atomic
 from lms_rt.deps import Deps
 from lms_rt.errors import Conflict, Invalid
 from lms_rt.payments import outcomes
-from lms_rt.payments.models import Payment, PaymentStatus, Provider, Refund
+from lms_rt.payments.models import Payment, PaymentKind, PaymentStatus, Provider, Refund
 from lms_rt.payments.stripe_gateway import StripeGateway
 from lms_rt.users.models import User
 
@@ -24,43 +25,47 @@ async def refund(
     reason: str,
     request_id: str | None,
 ) -> Refund:
-    if payment.provider != Provider.STRIPE:
-        raise Conflict("Refund MyFatoorah payments from the MyFatoorah portal")
+    """Stripe first, our row second: a refund Stripe refused or never received leaves
+    nothing here, and the same request (same key) repeated after a failure reaches Stripe
+    again, which returns the refund it made for that key, if any."""
+    if payment.provider != Provider.STRIPE or payment.kind != PaymentKind.ONE_TIME:
+        raise Conflict("Refund MyFatoorah payments and subscription invoices from their portals")
     if payment.status not in REFUNDABLE or not payment.provider_reference:
         raise Conflict(f"A payment that is {payment.status.value} cannot be refunded")
     already = await _refunded_so_far(payment)
     remaining = payment.amount - already
     amount = remaining if amount is None else amount
+    key = f"refund:{payment.id}:{request_id or f'{already}+{amount}'}"
+    done = await Refund.filter(idempotency_key=key).first()
+    if done is not None:
+        return done
     if amount <= 0 or amount > remaining:
         raise Invalid(
             "Refund between 1 and what remains of the payment",
             details=[{"field": "amount", "remaining": remaining}],
         )
-    key = f"refund:{payment.id}:{request_id or f'{already}+{amount}'}"
-    existing = await Refund.filter(idempotency_key=key).first()
-    if existing is not None:
-        return existing
-    try:
-        row = await Refund.create(
-            payment_id=payment.id,
-            idempotency_key=key,
-            amount=amount,
-            reason=reason,
-            requested_by_id=admin.id,
-        )
-    except IntegrityError:
-        return await Refund.get(idempotency_key=key)
-    # The same key reaches Stripe: a retried request after a crash is the same refund there.
     remote = await gateway.create_refund(
         payment_intent=payment.provider_reference, amount=amount, idempotency_key=key
     )
     async with atomic(deps) as effects:
-        await Refund.filter(id=row.id).update(provider_refund_id=remote.id)
+        try:
+            async with in_transaction():  # a savepoint: a racing twin's row may exist
+                row = await Refund.create(
+                    payment_id=payment.id,
+                    idempotency_key=key,
+                    provider_refund_id=remote.id,
+                    amount=remote.amount,
+                    reason=reason,
+                    requested_by_id=admin.id,
+                )
+        except IntegrityError:
+            return await Refund.get(idempotency_key=key)
         fresh = await Payment.get(id=payment.id)
-        await outcomes.refunded(deps, effects, fresh, already + amount)
-    return await Refund.get(id=row.id)
+        await outcomes.refunded(deps, effects, fresh, await _refunded_so_far(fresh))
+    return row
 
 
 async def _refunded_so_far(payment: Payment) -> int:
+    """Refunds Stripe made (our rows exist only for those), or more if Stripe told us more."""
     amounts = await Refund.filter(payment_id=payment.id).values_list("amount", flat=True)
     return max(sum(int(str(a)) for a in amounts), payment.amount_refunded)

@@ -56,6 +56,11 @@ class CallbackQuery(BaseModel):
     Id: str | None = None
 
 
+class CallbackOut(BaseModel):
+    status: PaymentStatus
+    course_id: uuid.UUID | None
+
+
 class PaymentOut(BaseModel):
     id: uuid.UUID
     provider: Provider
@@ -124,6 +129,13 @@ class PlanIn(Strict):
     currency: Currency = "EGP"
     interval: PlanInterval
     stripe_price_id: str = Field(min_length=1, max_length=255)
+
+
+class PlanUpdate(Strict):
+    name: str | None = Field(None, min_length=1, max_length=120)
+    price_amount: int | None = Field(None, gt=0)
+    stripe_price_id: str | None = Field(None, min_length=1, max_length=255)
+    is_active: bool | None = None
 
 
 class PlanOut(BaseModel):

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from lms_rt.db import PostCommit
 from lms_rt.deps import Deps
@@ -21,6 +22,7 @@ from lms_rt.payments.models import (
     Payment,
     PaymentKind,
     PaymentStatus,
+    Plan,
     Provider,
     Subscription,
     SubscriptionStatus,
@@ -74,6 +76,8 @@ async def apply_event(
         result = await sync_subscription(deps, effects, gateway, str(subscription_id))
         if kind == "invoice.paid":
             await _record_invoice(deps, effects, str(subscription_id), obj)
+        else:
+            await _renewal_failed(effects, str(subscription_id), obj)
         return result
     return "ignored"
 
@@ -127,9 +131,15 @@ _STATUS = {
 async def sync_subscription(
     deps: Deps, effects: PostCommit, gateway: StripeGateway, subscription_id: str
 ) -> str:
-    row = await Subscription.filter(
-        provider=Provider.STRIPE, provider_subscription_id=subscription_id
-    ).first()
+    # Locked first, read from Stripe second: of two jobs for one subscription, the later
+    # reads the later state, so an older answer never lands last.
+    row = (
+        await Subscription.filter(
+            provider=Provider.STRIPE, provider_subscription_id=subscription_id
+        )
+        .select_for_update()
+        .first()
+    )
     if row is None:
         return "not ours"
     remote = await gateway.retrieve_subscription(subscription_id)
@@ -141,11 +151,19 @@ async def apply_subscription(
     deps: Deps, effects: PostCommit, row: Subscription, remote: StripeSubscription
 ) -> None:
     status = _STATUS.get(remote.status, row.status)
+    period_end = (
+        datetime.fromtimestamp(remote.current_period_end, UTC)
+        if remote.current_period_end
+        else None
+    )
+    paid_through = row.paid_through
+    if status == SubscriptionStatus.ACTIVE and period_end is not None:
+        # Only an active subscription has paid for the period it is in.
+        paid_through = max(paid_through or period_end, period_end)
     await Subscription.filter(id=row.id).update(
         status=status,
-        current_period_end=datetime.fromtimestamp(remote.current_period_end, UTC)
-        if remote.current_period_end
-        else None,
+        current_period_end=period_end,
+        paid_through=paid_through,
         cancel_at_period_end=remote.cancel_at_period_end,
     )
     if status != row.status:
@@ -154,7 +172,29 @@ async def apply_subscription(
             "subscription.updated",
             {"subscription_id": str(row.id), "status": status.value},
         )
-    await subscriptions.lapse_if_over(deps, effects, row.user_id)
+    await subscriptions.follow_subscription(deps, effects, row.user_id)
+
+
+async def _renewal_failed(
+    effects: PostCommit, subscription_id: str, invoice: dict[str, Any]
+) -> None:
+    row = await Subscription.filter(
+        provider=Provider.STRIPE, provider_subscription_id=subscription_id
+    ).first()
+    if row is None:
+        return
+    effects.publish(
+        f"user:{row.user_id}",
+        "payment.failed",
+        {
+            "subscription_id": str(row.id),
+            "invoice": str(invoice.get("id", "")),
+            "amount": int(invoice.get("amount_due") or 0),
+            "currency": str(invoice.get("currency") or "").upper(),
+            "provider": "stripe",
+            "reason": "the renewal payment failed",
+        },
+    )
 
 
 async def _record_invoice(
@@ -167,20 +207,39 @@ async def _record_invoice(
     invoice_id = invoice.get("id")
     if row is None or not invoice_id:
         return
-    try:
-        payment = await Payment.create(
-            provider=Provider.STRIPE,
-            provider_reference=str(invoice_id),
-            user_id=row.user_id,
-            subscription_id=row.id,
-            kind=PaymentKind.RECURRING,
-            amount=int(invoice.get("amount_paid") or 0),
-            currency=str(invoice.get("currency") or "egp").upper(),
-            status=PaymentStatus.SUCCEEDED,
-            processed_at=deps.clock.now(),
+    if await Payment.filter(provider=Provider.STRIPE, provider_reference=str(invoice_id)).exists():
+        return
+    amount = int(invoice.get("amount_paid") or 0)
+    currency = str(invoice.get("currency") or "egp").upper()
+    plan = await Plan.get(id=row.plan_id)
+    if (amount, currency) != (plan.price_amount, plan.currency.upper()):
+        # Money was taken (a proration, a price changed in Stripe): recorded as it is, and said.
+        log.warning(
+            "invoice %s paid %d %s for plan %s priced %d %s",
+            invoice_id,
+            amount,
+            currency,
+            plan.id,
+            plan.price_amount,
+            plan.currency,
         )
+    try:
+        # A savepoint: on PostgreSQL a failed insert must not abort the whole processing.
+        async with in_transaction():
+            payment = await Payment.create(
+                provider=Provider.STRIPE,
+                provider_reference=str(invoice_id),
+                user_id=row.user_id,
+                subscription_id=row.id,
+                kind=PaymentKind.RECURRING,
+                amount=amount,
+                currency=currency,
+                status=PaymentStatus.SUCCEEDED,
+                processed_at=deps.clock.now(),
+            )
     except IntegrityError:
         return
+    await outcomes.receipt(deps, effects, payment, deps.clock.now().isoformat())
     effects.publish(
         f"user:{row.user_id}",
         "payment.succeeded",

@@ -27,6 +27,7 @@ from lms_rt.payments.presenters import (
 from lms_rt.payments.pricing import normalise_code
 from lms_rt.payments.providers import GATEWAYS
 from lms_rt.payments.schemas import (
+    CallbackOut,
     CallbackQuery,
     CouponIn,
     CouponOut,
@@ -38,6 +39,7 @@ from lms_rt.payments.schemas import (
     PaymentsQuery,
     PlanIn,
     PlanOut,
+    PlanUpdate,
     RefundIn,
     RefundOut,
     SubscriptionIn,
@@ -124,22 +126,24 @@ async def myfatoorah_initiate(
     "/payments/myfatoorah/callback",
     summary="Where MyFatoorah sends the payer back",
     query=CallbackQuery,
-    response=PaymentOut,
+    response=CallbackOut,
     errors=[404, 503],
 )
-async def myfatoorah_callback(request: web.Request, query: CallbackQuery) -> PaymentOut:
-    """Nothing in the URL is believed: the payment is confirmed with GetPaymentStatus."""
+async def myfatoorah_callback(request: web.Request, query: CallbackQuery) -> CallbackOut:
+    """Nothing in the URL is believed: the payment is confirmed with GetPaymentStatus. The
+    answer says only how it went (the payer may not be signed in on this device)."""
     deps = request.app[keys.DEPS]
     try:
-        async with atomic(deps) as effects:
-            payment = await myfatoorah_flow.confirm(
-                deps, effects, request.app[GATEWAYS].myfatoorah, query.paymentId, "PaymentId"
-            )
+        status = await request.app[GATEWAYS].myfatoorah.get_payment_status(
+            query.paymentId, "PaymentId"
+        )
     except (MyFatoorahDown, PaymentRejected) as exc:
         raise _provider_failure(exc) from exc
+    async with atomic(deps) as effects:
+        payment = await myfatoorah_flow.apply_status(deps, effects, status)
     if payment is None:
         raise NotFound("No such payment")
-    return payment_out(payment)
+    return CallbackOut(status=payment.status, course_id=payment.course_id)
 
 
 # --- webhooks -------------------------------------------------------------------------------
@@ -219,6 +223,25 @@ async def list_plans(request: web.Request) -> list[PlanOut]:
 )
 async def create_plan(request: web.Request, body: PlanIn, user: User) -> PlanOut:
     return plan_out(await Plan.create(**body.model_dump()))
+
+
+@api.patch(
+    "/payments/plans/{plan_id}",
+    summary="Rename, reprice or withdraw a plan (admin)",
+    body=PlanUpdate,
+    response=PlanOut,
+    roles=ADMIN,
+    errors=[404],
+)
+async def update_plan(request: web.Request, body: PlanUpdate, user: User) -> PlanOut:
+    """Existing subscriptions keep their Stripe price; a withdrawn plan takes no new ones."""
+    plan = await Plan.filter(id=path_uuid(request, "plan_id")).first()
+    if plan is None:
+        raise NotFound("No such plan")
+    changes = body.model_dump(exclude_none=True)
+    if changes:
+        await Plan.filter(id=plan.id).update(**changes)
+    return plan_out(await Plan.get(id=plan.id))
 
 
 @api.post(

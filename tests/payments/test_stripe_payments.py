@@ -11,8 +11,16 @@ import pytest
 
 from lms_rt import keys
 from lms_rt.enrollments.models import Enrollment, EnrollmentSource, EnrollmentStatus
-from lms_rt.payments.models import Coupon, Payment, PaymentStatus, Subscription, WebhookEvent
+from lms_rt.payments.models import (
+    Coupon,
+    Payment,
+    PaymentStatus,
+    Refund,
+    Subscription,
+    WebhookEvent,
+)
 from lms_rt.payments.subscriptions import expire_subscriptions
+from lms_rt.payments.sweep import sweep_payments
 from lms_rt.payments.tasks import reconcile_stripe
 from lms_rt.users.models import Role
 from tests.factories import signed_in
@@ -349,3 +357,134 @@ async def test_a_declined_payment_fails_and_3d_secure_is_only_waiting(pay_client
     assert [p["id"] for p in (await response.json())["items"]] == [started["payment_id"]]
     response = await client.get(f"{API}/payments?status=succeeded", headers=admin)
     assert (await response.json())["total"] == 0
+
+
+async def test_a_payment_of_another_amount_grants_nothing(pay_client, stripe):
+    client = pay_client
+    course = await paid_course(client)
+    student, headers = await signed_in(client)
+    started = await _intent(client, headers, course)
+    # Our record says the course cost more than the intent Stripe reports as paid.
+    await Payment.filter(id=started["payment_id"]).update(amount=PRICE + 1)
+    await _deliver(client, stripe, stripe.succeed_intent(await _reference(started["payment_id"])))
+    await process(client)
+    payment = await Payment.get(id=started["payment_id"])
+    assert payment.status == PaymentStatus.FAILED
+    assert not await Enrollment.filter(student_id=student.id).exists()
+
+
+async def test_an_event_whose_processing_was_lost_is_swept_up(pay_client, stripe, monkeypatch):
+    client = pay_client
+    course = await paid_course(client)
+    student, headers = await signed_in(client)
+    started = await _intent(client, headers, course)
+    event = stripe.succeed_intent(await _reference(started["payment_id"]))
+    # Stored, but its job was never queued (Redis away right after the commit).
+    await WebhookEvent.create(
+        provider="stripe", event_id=event["id"], type=event["type"], payload=event
+    )
+    deps = client.app[keys.DEPS]
+    ctx = {"deps": deps}
+    assert (await sweep_payments(ctx))["events"] == 0  # too recent: its job may be on its way
+    later = datetime.now(UTC) + timedelta(minutes=10)
+    monkeypatch.setattr(deps.clock, "now", lambda: later)
+    jobs = client.app[keys.JOBS]
+    queued: list[tuple] = []
+    original = jobs.enqueue
+
+    async def record(name, *args, **options):
+        queued.append((name, args))
+        return await original(name, *args, **options)
+
+    monkeypatch.setattr(jobs, "enqueue", record)
+    assert (await sweep_payments(ctx))["events"] == 1
+    assert [name for name, _ in queued] == ["process_webhook"]
+    await process(client)
+    assert await Enrollment.filter(student_id=student.id, course_id=course.id).exists()
+
+
+async def test_a_refund_stripe_never_made_can_be_asked_again(pay_client, stripe):
+    client = pay_client
+    course = await paid_course(client)
+    _, headers = await signed_in(client)
+    _, admin = await signed_in(client, Role.ADMIN)
+    started = await _intent(client, headers, course)
+    await _deliver(client, stripe, stripe.succeed_intent(await _reference(started["payment_id"])))
+    await process(client)
+    url = f"{API}/payments/{started['payment_id']}/refund"
+    stripe.make_down(True)
+    response = await client.post(url, json={"request_id": "once"}, headers=admin)
+    assert response.status == 503
+    assert await Refund.filter(payment_id=started["payment_id"]).count() == 0
+    assert (await Payment.get(id=started["payment_id"])).status == PaymentStatus.SUCCEEDED
+    stripe.make_down(False)
+    response = await client.post(url, json={"request_id": "once"}, headers=admin)
+    assert response.status == 201
+    assert len(stripe.objects("refund")) == 1
+    assert (await Payment.get(id=started["payment_id"])).status == PaymentStatus.REFUNDED
+
+
+async def _subscribed(client, stripe, headers, admin) -> Subscription:
+    stripe.add_price("price_monthly", 300_00, "egp", "month")
+    plan = await (
+        await client.post(
+            f"{API}/payments/plans",
+            json={
+                "name": "All access",
+                "price_amount": 300_00,
+                "currency": "EGP",
+                "interval": "month",
+                "stripe_price_id": "price_monthly",
+            },
+            headers=admin,
+        )
+    ).json()
+    started = await (
+        await client.post(
+            f"{API}/payments/create-subscription", json={"plan_id": plan["id"]}, headers=headers
+        )
+    ).json()
+    row = await Subscription.get(id=started["subscription"]["id"])
+    for event in stripe.activate_subscription(row.provider_subscription_id):
+        await _deliver(client, stripe, event)
+    await process(client)
+    return await Subscription.get(id=row.id)
+
+
+async def test_a_failed_renewal_keeps_access_only_to_the_end_of_what_was_paid(
+    pay_client, stripe, monkeypatch
+):
+    client = pay_client
+    course = await paid_course(client)
+    student, headers = await signed_in(client)
+    _, admin = await signed_in(client, Role.ADMIN)
+    row = await _subscribed(client, stripe, headers, admin)
+    paid_through = row.paid_through
+    assert paid_through is not None
+    enroll = {"course_id": str(course.id)}
+    assert (await client.post(f"{API}/enrollments", json=enroll, headers=headers)).status == 201
+
+    # The renewal fails: Stripe moves the period on and marks it past due.
+    for event in stripe.past_due(row.provider_subscription_id):
+        await _deliver(client, stripe, event)
+    await process(client)
+    row = await Subscription.get(id=row.id)
+    assert row.status == "past_due" and row.paid_through == paid_through
+    history = await client.app[keys.BUS].history(f"user:{student.id}", 0)
+    assert "payment.failed" in [e.decode()["type"] for e in history or []]
+
+    # Past the paid period (and its grace), the course is suspended...
+    deps = client.app[keys.DEPS]
+    later = paid_through + timedelta(hours=2)
+    monkeypatch.setattr(deps.clock, "now", lambda: later)
+    await expire_subscriptions({"deps": deps})
+    enrollment = await Enrollment.get(student_id=student.id, course_id=course.id)
+    assert enrollment.status == EnrollmentStatus.SUSPENDED
+    # ...and a renewal paid late brings it back.
+    for event in stripe.activate_subscription(row.provider_subscription_id):
+        await _deliver(client, stripe, event)
+    await process(client)
+    enrollment = await Enrollment.get(id=enrollment.id)
+    assert enrollment.status == EnrollmentStatus.ACTIVE
+    recurring = await Payment.filter(user_id=student.id, kind="recurring").count()
+    assert recurring == 2
