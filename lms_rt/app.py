@@ -12,6 +12,7 @@ from swagger_ui_bundle import swagger_ui_path
 
 import lms_rt
 from lms_rt import keys
+from lms_rt.analytics import views as analytics_views
 from lms_rt.auth import views as auth_views
 from lms_rt.auth.permissions import authorize
 from lms_rt.auth.realtime import session_authenticator
@@ -53,6 +54,7 @@ def api_tables() -> list[ApiRoutes]:
         live_views.api,
         certificates_views.api,
         payments_views.api,
+        analytics_views.api,
         files_views.api,
         system_views.api,
     ]

@@ -18,7 +18,14 @@ from arq import ArqRedis, Retry, create_pool
 from arq.connections import RedisSettings
 
 from lms_rt.jobs.instrument import instrumented
-from lms_rt.jobs.registry import MAX_TRIES, JobFunction, JobSpec, job_specs, queue_name
+from lms_rt.jobs.registry import (
+    MAX_TRIES,
+    QUEUES,
+    JobFunction,
+    JobSpec,
+    job_specs,
+    queue_name,
+)
 from lms_rt.jobs.stats import JobStats, MemoryJobStats, RedisJobStats
 
 log = logging.getLogger(__name__)
@@ -52,6 +59,10 @@ class JobQueue(abc.ABC):
     async def close(self) -> None:
         return None
 
+    @abc.abstractmethod
+    async def depth(self) -> dict[str, int]:
+        """Jobs waiting, per queue."""
+
 
 class ArqJobQueue(JobQueue):
     def __init__(self, pool: ArqRedis) -> None:
@@ -79,6 +90,13 @@ class ArqJobQueue(JobQueue):
 
     async def close(self) -> None:
         await self.pool.aclose()
+
+    async def depth(self) -> dict[str, int]:
+        async with self.pool.pipeline(transaction=False) as pipe:
+            for queue in QUEUES:
+                pipe.zcard(queue_name(queue))
+            counts = await pipe.execute()
+        return {queue: int(n) for queue, n in zip(QUEUES, counts, strict=True)}
 
 
 class InlineJobQueue(JobQueue):
@@ -138,6 +156,11 @@ class InlineJobQueue(JobQueue):
                 log.exception("job %s failed", name)
                 return
         log.error("job %s gave up after %d tries", name, max_tries)
+
+    async def depth(self) -> dict[str, int]:
+        waiting: dict[str, int] = dict.fromkeys(QUEUES, 0)
+        waiting["in_process"] = len(self._tasks)
+        return waiting
 
     async def drain(self) -> None:
         """Wait until every queued job has finished (tests, shutdown)."""
