@@ -4,6 +4,10 @@ Every ``/api/v1`` operation declares the roles it admits (``roles=`` on its rout
 of routes is the role x endpoint matrix, walked by a test. Object-level rules live here so
 that every domain answers the same way: another user's private object is *not found* (404),
 never *forbidden* (403), so ids reveal nothing.
+
+Credentials: a Bearer access token, or, when no Bearer header is sent, the web pages' session
+cookie (:mod:`lms_rt.auth.cookies`), which on state-changing methods also needs the session's
+CSRF token and an allowed origin.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import uuid
 from aiohttp import web
 
 from lms_rt import keys
+from lms_rt.auth import cookies
 from lms_rt.auth.service import authenticate
 from lms_rt.auth.tokens import Claims
 from lms_rt.errors import Forbidden, NotFound, Unauthorized
@@ -39,6 +44,10 @@ async def caller(request: web.Request) -> tuple[User, Claims]:
         cached: tuple[User, Claims] = request[CALLER]
         return cached
     token = bearer_token(request)
+    if token is None and cookies.has_session_cookie(request):
+        by_cookie = await cookies.cookie_caller(request)
+        request[CALLER] = by_cookie
+        return by_cookie
     if token is None:
         raise Unauthorized(
             "Sign in and send the access token as 'Authorization: Bearer <token>'",
@@ -54,8 +63,15 @@ async def caller(request: web.Request) -> tuple[User, Claims]:
 
 
 async def optional_user(request: web.Request) -> User | None:
-    """For public endpoints that show more to signed-in users; bad tokens are still 401."""
-    if bearer_token(request) is None:
+    """For public endpoints that show more to signed-in users; bad tokens are still 401.
+
+    A session cookie that names no live session (signed out elsewhere) is ignored here: the
+    browser sends it unasked, and a public page must not fail because of it. A live one
+    counts, with the CSRF rules for state-changing methods.
+    """
+    if bearer_token(request) is None and (
+        not cookies.has_session_cookie(request) or await cookies.read_session(request) is None
+    ):
         return None
     user, _ = await caller(request)
     return user

@@ -7,6 +7,7 @@ import uuid
 from aiohttp import web
 
 from lms_rt import keys
+from lms_rt.auth import cookies
 from lms_rt.auth.models import AuthSession
 from lms_rt.auth.service import authenticate, utcnow
 from lms_rt.deps import Deps
@@ -26,6 +27,21 @@ class SessionAuthenticator:
             session_id=claims.session_id or "",
         )
         return caller, claims.expires_at.timestamp()
+
+    async def authenticate_upgrade(self, request: web.Request) -> tuple[Caller, float] | None:
+        """The caller a live session cookie names on the upgrade request, or None: no cookie,
+        or one whose session has ended (the socket may still send an ``auth`` frame). Its
+        expiry is the session's; revocation closes the socket as for tokens."""
+        current = await cookies.read_session(request)
+        if current is None:
+            return None
+        caller = Caller(
+            user_id=str(current.user.id),
+            role=current.user.role.value,
+            name=current.user.full_name,
+            session_id=str(current.session.id),
+        )
+        return caller, current.session.expires_at.timestamp()
 
     async def live_sessions(self, session_ids: set[str]) -> set[str]:
         ids = [uuid.UUID(value) for value in session_ids if _is_uuid(value)]

@@ -1,7 +1,8 @@
 """``/ws``: one socket per client carrying many channels, calls and clock pings.
 
-Lifecycle: Origin checked at the handshake → ``auth`` frame within the timeout → frames until
-the client leaves, is refused (4401/4403...), falls behind (4429) or the server stops (1001).
+Lifecycle: Origin checked at the handshake → ``auth`` frame within the timeout (unless a
+session cookie authenticated the upgrade) → frames until the client leaves, is refused
+(4401/4403...), falls behind (4429) or the server stops (1001).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Iterable
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from aiohttp import WSMsgType, web
+from aiohttp import WSCloseCode, WSMsgType, web
 
 from lms_rt.config import Settings
 from lms_rt.errors import Forbidden, LmsError, Unauthorized
@@ -38,6 +39,10 @@ SESSION_RECHECK_SECONDS = 30.0
 class Authenticator(Protocol):
     async def authenticate(self, token: str) -> tuple[Caller, float]:
         """The caller and the token's expiry (epoch seconds); raises Unauthorized."""
+
+    async def authenticate_upgrade(self, request: web.Request) -> tuple[Caller, float] | None:
+        """The caller a session cookie on the upgrade request names, with its expiry; None
+        when there is none (the socket then authenticates with an ``auth`` frame)."""
 
     async def live_sessions(self, session_ids: set[str]) -> set[str]:
         """Which of these sessions are still signed in (not revoked, user active)."""
@@ -110,6 +115,8 @@ class Gateway:
             raise Forbidden("This origin may not open a websocket here")
         if self.closing:
             raise web.HTTPServiceUnavailable()
+        # Only after the Origin check: a page elsewhere never borrows the browser's cookie.
+        upgrade_caller = await self.authenticator.authenticate_upgrade(request)
         ws = web.WebSocketResponse(
             heartbeat=self.settings.ws_heartbeat_seconds,
             max_msg_size=self.settings.ws_max_frame_bytes,
@@ -125,13 +132,15 @@ class Gateway:
         )
         self.hub.add(connection)
         try:
-            await self._serve(connection)
+            await self._serve(connection, upgrade_caller)
         finally:
             # The handler may be cancelled once the peer is gone; clean-up must still finish.
             await asyncio.shield(self._forget(connection))
         return ws
 
-    async def _serve(self, connection: Connection) -> None:
+    async def _serve(
+        self, connection: Connection, upgrade_caller: tuple[Caller, float] | None
+    ) -> None:
         ws = connection.ws
         bucket = TokenBucket(self.settings.ws_messages_per_second, self.settings.ws_message_burst)
         auth_deadline = asyncio.get_running_loop().call_later(
@@ -139,6 +148,10 @@ class Gateway:
             lambda: self._spawn_close(connection, protocol.CLOSE_AUTH_TIMEOUT, "auth timeout"),
         )
         try:
+            if upgrade_caller is not None and not await self._accept_upgrade(
+                connection, upgrade_caller, auth_deadline
+            ):
+                return
             async for message in ws:
                 if connection.closed:
                     break
@@ -210,6 +223,32 @@ class Gateway:
         except Unauthorized as exc:
             await self._close(connection, protocol.CLOSE_UNAUTHORIZED, exc.message)
             return
+        await self._accept(connection, caller, expires_at, auth_deadline)
+
+    async def _accept_upgrade(
+        self,
+        connection: Connection,
+        upgrade_caller: tuple[Caller, float],
+        auth_deadline: asyncio.TimerHandle,
+    ) -> bool:
+        """Authenticated by the upgrade's cookie: seated and told so before any frame."""
+        try:
+            await self._accept(connection, *upgrade_caller, auth_deadline)
+        except Exception:
+            # Seats or the bus failed (Redis): there is no frame to answer with "unavailable",
+            # so the socket closes and the client reconnects.
+            log.exception("seating socket %s failed", connection.id)
+            await self._close(connection, int(WSCloseCode.INTERNAL_ERROR), "try again shortly")
+        return not connection.closed
+
+    async def _accept(
+        self,
+        connection: Connection,
+        caller: Caller,
+        expires_at: float,
+        auth_deadline: asyncio.TimerHandle,
+    ) -> None:
+        """Seat an authenticated caller (from an ``auth`` frame or the upgrade's cookie)."""
         first = connection.caller is None
         if (
             not first

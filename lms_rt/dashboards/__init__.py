@@ -1,0 +1,1 @@
+"""Instructors' pages that update live over the websocket."""
