@@ -21,6 +21,7 @@ from lms_rt.certificates import views as certificates_views
 from lms_rt.config import Settings
 from lms_rt.courses import realtime as courses_realtime
 from lms_rt.courses import views as courses_views
+from lms_rt.dashboards import live_pages
 from lms_rt.dashboards import views as dashboard_views
 from lms_rt.enrollments import views as enrollments_views
 from lms_rt.files import views as files_views
@@ -109,6 +110,7 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_routes(certificate_pages.routes)
     app.router.add_routes(auth_pages.routes)
     app.router.add_routes(dashboard_views.routes)
+    app.router.add_routes(live_pages.routes)
     app.router.add_routes(files_views.routes)
     app.router.add_static("/static/", STATIC_DIR, name="static")
     app.router.add_static("/api/docs/assets/", swagger_ui_path, name="swagger_ui")
