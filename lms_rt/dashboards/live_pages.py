@@ -17,7 +17,7 @@ from lms_rt.auth import cookies
 from lms_rt.errors import Invalid, LmsError
 from lms_rt.live import sessions
 from lms_rt.live.access import hosts, participant_of
-from lms_rt.live.models import LiveSession
+from lms_rt.live.models import LiveKind, LiveSession
 from lms_rt.users.models import User
 
 routes = web.RouteTableDef()
@@ -82,6 +82,8 @@ async def join(request: web.Request) -> web.StreamResponse:
         )
         response.set_status(exc.status)
         return response
+    if session.kind == LiveKind.LESSON:
+        raise web.HTTPSeeOther(f"/live/lesson/{session.id}")
     raise web.HTTPSeeOther(f"/live/play/{session.id}")
 
 
@@ -95,4 +97,24 @@ async def player_page(request: web.Request) -> web.StreamResponse:
         "dashboards/live_player.html",
         request,
         {"session": session, "data": _data(session, user), "csrf_token": csrf},
+    )
+
+
+@routes.get("/live/lesson/{session_id}", name="live_lesson_page")
+async def lesson_page(request: web.Request) -> web.StreamResponse:
+    """One page for the room: the host sees the controls and the raised hands as well."""
+    user, csrf = await _signed_in(request)
+    session = await _session(request)
+    host = await hosts(user, session)
+    if not host and await participant_of(user, session) is None:
+        raise web.HTTPSeeOther("/live/play")
+    return aiohttp_jinja2.render_template(
+        "dashboards/live_lesson.html",
+        request,
+        {
+            "session": session,
+            "host": host,
+            "data": {**_data(session, user), "host": host},
+            "csrf_token": csrf,
+        },
     )
