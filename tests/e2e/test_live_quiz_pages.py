@@ -83,7 +83,7 @@ async def test_a_live_quiz_in_four_browsers(client, server, browser, output_dir)
             live = await LiveSession.get(id=session["id"])
             expected = (live.closes_at - datetime.now(UTC)).total_seconds()
             shown = int(await pages[1][0].locator("#countdown").get_attribute("data-remaining"))
-            assert abs(shown - expected) <= 1.5, (shown, expected)
+            assert abs(shown - expected) <= 1.0, (shown, expected)
         for (page, _), choice in zip(pages, row, strict=True):
             await page.get_by_role("button", name=choice, exact=True).click()
             await page.locator("#result", has_text="Answer received.").wait_for()
