@@ -13,6 +13,7 @@ from swagger_ui_bundle import swagger_ui_path
 import lms_rt
 from lms_rt import keys
 from lms_rt.analytics import views as analytics_views
+from lms_rt.announcements import views as announcements_views
 from lms_rt.auth import views as auth_views
 from lms_rt.auth.permissions import authorize
 from lms_rt.auth.realtime import session_authenticator
@@ -31,6 +32,7 @@ from lms_rt.jobs.cron import inline_cron_context
 from lms_rt.live import realtime as live_realtime
 from lms_rt.live import views as live_views
 from lms_rt.metrics import Metrics
+from lms_rt.notifications import views as notifications_views
 from lms_rt.pages import auth_pages
 from lms_rt.paths import STATIC_DIR, TEMPLATES_DIR
 from lms_rt.payments import views as payments_views
@@ -58,6 +60,8 @@ def api_tables() -> list[ApiRoutes]:
         certificates_views.api,
         payments_views.api,
         analytics_views.api,
+        announcements_views.api,
+        notifications_views.api,
         files_views.api,
         system_views.api,
     ]

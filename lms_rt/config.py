@@ -28,6 +28,8 @@ MODEL_MODULES: list[str] = [
     "lms_rt.files.models",
     "lms_rt.mail.models",
     "lms_rt.payments.models",
+    "lms_rt.notifications.models",
+    "lms_rt.announcements.models",
     "aerich.models",
 ]
 

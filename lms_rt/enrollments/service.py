@@ -31,6 +31,8 @@ from lms_rt.enrollments.schemas import (
     RosterQuery,
 )
 from lms_rt.errors import Conflict, Forbidden, NotFound, PaymentRequired
+from lms_rt.notifications.models import NotificationType
+from lms_rt.notifications.service import notify
 from lms_rt.payments.models import Subscription, SubscriptionStatus
 from lms_rt.users.models import Role, User
 
@@ -116,6 +118,15 @@ async def admit(deps: Deps, student: User, course: Course, source: EnrollmentSou
             enrollment, _ = await recompute(enrollment)
             events.enrollment_created(effects, enrollment, student.full_name)
             key = f"enrollment-confirmation:{enrollment.id}:{now().isoformat()}"
+            await notify(
+                effects,
+                [student.id],
+                NotificationType.ENROLLMENT_CONFIRMED,
+                f"You are enrolled in {course.title}",
+                link=f"/courses/{course.slug}",
+                data={"course_id": str(course.id), "enrollment_id": str(enrollment.id)},
+                key=key,
+            )
             effects.enqueue(
                 "send_email",
                 student.email,

@@ -50,6 +50,7 @@ class CronSpec:
 
 
 def cron_specs(settings: Settings) -> list[CronSpec]:
+    from lms_rt.announcements.service import publish_due
     from lms_rt.certificates.repair import repair_certificates
     from lms_rt.mail.weekly import send_weekly_reports
     from lms_rt.payments.subscriptions import expire_subscriptions
@@ -70,6 +71,10 @@ def cron_specs(settings: Settings) -> list[CronSpec]:
             repair_certificates,
             "certificates",
             minutes=frozenset(range(5, 60, 10)),
+        ),
+        # Announcements due whose deferred job was lost.
+        CronSpec(
+            "publish_due_announcements", publish_due, "default", minutes=frozenset(range(0, 60, 5))
         ),
         # Stripe events that never arrived as webhooks are fetched and processed.
         CronSpec("reconcile_stripe", reconcile_stripe, "payments", minutes=frozenset({15, 45})),

@@ -30,6 +30,7 @@ class JobSpec:
 
 def job_specs() -> dict[str, JobSpec]:
     """Imported lazily so that domains can depend on the job queue without cycles."""
+    from lms_rt.announcements.service import publish_announcement
     from lms_rt.auth.tasks import send_password_reset
     from lms_rt.certificates.tasks import issue_certificate
     from lms_rt.live.tasks import close_live_question
@@ -43,6 +44,7 @@ def job_specs() -> dict[str, JobSpec]:
         JobSpec("close_quiz_attempt", close_quiz_attempt, "default"),
         JobSpec("close_live_question", close_live_question, "default"),
         JobSpec("process_webhook", process_webhook, "payments"),
+        JobSpec("publish_announcement", publish_announcement, "default"),
         JobSpec("issue_certificate", issue_certificate, "certificates"),
     ]
     return {spec.name: spec for spec in specs}

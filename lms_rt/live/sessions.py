@@ -18,6 +18,7 @@ from lms_rt.courses.access import editable_course
 from lms_rt.courses.models import Lesson
 from lms_rt.db import atomic
 from lms_rt.deps import Deps
+from lms_rt.enrollments.models import Enrollment, EnrollmentStatus
 from lms_rt.errors import Conflict, Forbidden, Invalid, NotFound, Unavailable
 from lms_rt.live import closing
 from lms_rt.live.access import is_enrolled
@@ -33,6 +34,8 @@ from lms_rt.live.models import (
 from lms_rt.live.presenters import question_public, state_data
 from lms_rt.live.schemas import SessionCreate
 from lms_rt.live.scoring import LIVE_TYPES
+from lms_rt.notifications.models import NotificationType
+from lms_rt.notifications.service import notify
 from lms_rt.quizzes.grading import key_problems
 from lms_rt.quizzes.models import Quiz, QuizQuestion
 from lms_rt.users.models import User
@@ -151,7 +154,32 @@ async def start(deps: Deps, session: LiveSession) -> LiveSession:
         raise Conflict("The session has already started")
     session = await LiveSession.get(id=session.id)
     await deps.bus.publish(f"live:{session.id}", "session.state", state_data(session))
+    await _tell_the_class(deps, session)
     return session
+
+
+async def _tell_the_class(deps: Deps, session: LiveSession) -> None:
+    """Enrolled students who have not joined yet hear that the session is starting."""
+    joined = await LiveParticipant.filter(session_id=session.id).values_list("user_id", flat=True)
+    students = (
+        await Enrollment.filter(
+            course_id=session.course_id,
+            status__in=[EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED],
+        )
+        .exclude(student_id__in=list(joined))
+        .values_list("student_id", flat=True)
+    )
+    async with atomic(deps) as effects:
+        await notify(
+            effects,
+            list(students),  # type: ignore[arg-type]
+            NotificationType.LIVE_SESSION_STARTING,
+            f"Live now: {session.title}",
+            f"Join with the code {session.join_code}",
+            "/live/play",
+            {"session_id": str(session.id), "join_code": session.join_code},
+            key=f"live-start:{session.id}",
+        )
 
 
 async def close_overdue(deps: Deps, session: LiveSession) -> LiveSession:

@@ -16,6 +16,8 @@ from lms_rt.db import PostCommit
 from lms_rt.deps import Deps
 from lms_rt.enrollments.models import EnrollmentSource
 from lms_rt.money import MINOR_UNIT_EXPONENT
+from lms_rt.notifications.models import NotificationType
+from lms_rt.notifications.service import notify
 from lms_rt.payments.access import covered_by_subscription, grant, suspend
 from lms_rt.payments.models import Coupon, Payment, PaymentStatus
 from lms_rt.users.models import User
@@ -64,6 +66,15 @@ async def succeeded(
     if payment.coupon_id is not None:
         await Coupon.filter(id=payment.coupon_id).update(times_redeemed=F("times_redeemed") + 1)
     effects.publish(f"user:{payment.user_id}", "payment.succeeded", _event(payment))
+    await notify(
+        effects,
+        [payment.user_id],
+        NotificationType.PAYMENT_RESULT,
+        f"Payment received: {display_amount(payment.amount, payment.currency)} {payment.currency}",
+        link="/my-learning",
+        data=_event(payment),
+        key=f"payment-succeeded:{payment.id}",
+    )
     await receipt(deps, effects, payment, now.isoformat())
     return True
 
@@ -102,6 +113,15 @@ async def failed(effects: PostCommit, payment: Payment, reason: str | None) -> b
             f"user:{payment.user_id}",
             "payment.failed",
             _event(payment, reason=reason or "declined"),
+        )
+        await notify(
+            effects,
+            [payment.user_id],
+            NotificationType.PAYMENT_RESULT,
+            "Your payment did not go through",
+            reason or "declined",
+            data=_event(payment, reason=reason or "declined"),
+            key=f"payment-failed:{payment.id}",
         )
     return bool(changed)
 

@@ -1,0 +1,1 @@
+"""Course announcements: written by staff, published on time, delivered to the class."""

@@ -1,0 +1,1 @@
+"""The notification inbox: what happened while a user was away, pushed live when it happens."""

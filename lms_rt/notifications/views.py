@@ -1,0 +1,157 @@
+"""``/api/v1/notifications`` and ``/api/v1/users/me/notification-preferences``."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict
+
+from lms_rt import keys
+from lms_rt.auth.permissions import ANYONE_SIGNED_IN
+from lms_rt.errors import NotFound
+from lms_rt.http.openapi import ApiRoutes
+from lms_rt.http.pagination import Page, PageQuery
+from lms_rt.http.parsing import path_uuid
+from lms_rt.notifications.models import (
+    Delivery,
+    Notification,
+    NotificationPreference,
+    NotificationType,
+)
+from lms_rt.notifications.service import DEFAULT_DELIVERY, deliveries
+from lms_rt.users.models import User
+
+api = ApiRoutes(tag="notifications")
+
+
+class NotificationOut(BaseModel):
+    id: uuid.UUID
+    type: NotificationType
+    title: str
+    body: str
+    link: str
+    data: dict[str, Any]
+    created_at: datetime
+    read_at: datetime | None
+
+
+class InboxQuery(PageQuery):
+    unread: bool = False
+
+
+class UnreadCount(BaseModel):
+    unread: int
+
+
+class Preferences(BaseModel):
+    """Where each type of notification goes: inbox, email, both or none."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    preferences: dict[NotificationType, Delivery]
+
+
+def _out(n: Notification) -> NotificationOut:
+    return NotificationOut(
+        id=n.id,
+        type=n.type,
+        title=n.title,
+        body=n.body,
+        link=n.link,
+        data=n.data,
+        created_at=n.created_at,
+        read_at=n.read_at,
+    )
+
+
+@api.get(
+    "/notifications",
+    summary="My notifications, newest first",
+    query=InboxQuery,
+    response=Page[NotificationOut],
+    roles=ANYONE_SIGNED_IN,
+)
+async def inbox(request: web.Request, query: InboxQuery, user: User) -> Page[NotificationOut]:
+    rows = Notification.filter(user_id=user.id)
+    if query.unread:
+        rows = rows.filter(read_at=None)
+    total = await rows.count()
+    page = await rows.order_by("-created_at", "-id").offset(query.offset).limit(query.limit)
+    return Page[NotificationOut](
+        items=[_out(n) for n in page], total=total, limit=query.limit, offset=query.offset
+    )
+
+
+@api.get(
+    "/notifications/unread-count",
+    summary="How many of my notifications are unread",
+    response=UnreadCount,
+    roles=ANYONE_SIGNED_IN,
+)
+async def unread_count(request: web.Request, user: User) -> UnreadCount:
+    return UnreadCount(unread=await Notification.filter(user_id=user.id, read_at=None).count())
+
+
+@api.post(
+    "/notifications/{notification_id}/read",
+    summary="Mark one of my notifications read",
+    response=NotificationOut,
+    roles=ANYONE_SIGNED_IN,
+    errors=[404],
+)
+async def mark_read(request: web.Request, user: User) -> NotificationOut:
+    notification_id = path_uuid(request, "notification_id")
+    row = await Notification.filter(id=notification_id, user_id=user.id).first()
+    if row is None:
+        raise NotFound("No such notification")
+    now = request.app[keys.DEPS].clock.now()
+    await Notification.filter(id=row.id, read_at=None).update(read_at=now)
+    return _out(await Notification.get(id=row.id))
+
+
+@api.post(
+    "/notifications/read-all",
+    summary="Mark all my notifications read",
+    response=UnreadCount,
+    roles=ANYONE_SIGNED_IN,
+)
+async def read_all(request: web.Request, user: User) -> UnreadCount:
+    now = request.app[keys.DEPS].clock.now()
+    await Notification.filter(user_id=user.id, read_at=None).update(read_at=now)
+    return UnreadCount(unread=0)
+
+
+@api.get(
+    "/users/me/notification-preferences",
+    summary="Where each type of my notifications goes",
+    response=Preferences,
+    roles=ANYONE_SIGNED_IN,
+)
+async def get_preferences(request: web.Request, user: User) -> Preferences:
+    return await _preferences(user)
+
+
+async def _preferences(user: User) -> Preferences:
+    chosen = {kind: (await deliveries([user.id], kind))[user.id] for kind in DEFAULT_DELIVERY}
+    return Preferences(preferences=chosen)
+
+
+@api.put(
+    "/users/me/notification-preferences",
+    summary="Choose where types of my notifications go",
+    body=Preferences,
+    response=Preferences,
+    roles=ANYONE_SIGNED_IN,
+)
+async def put_preferences(request: web.Request, body: Preferences, user: User) -> Preferences:
+    """Types left out keep their current setting."""
+    for kind, delivery in body.preferences.items():
+        updated = await NotificationPreference.filter(user_id=user.id, type=kind).update(
+            delivery=delivery
+        )
+        if not updated:
+            await NotificationPreference.create(user_id=user.id, type=kind, delivery=delivery)
+    return await _preferences(user)

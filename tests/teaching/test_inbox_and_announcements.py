@@ -1,0 +1,168 @@
+"""The notification inbox (counts, read marks, preferences, the live push) and announcements
+(published now or by the job at their time, delivered to the class as each prefers)."""
+
+from __future__ import annotations
+
+import email
+from datetime import UTC, datetime, timedelta
+from email import policy
+
+from lms_rt import keys
+from lms_rt.announcements.models import Announcement
+from lms_rt.announcements.service import publish_announcement, publish_due
+from lms_rt.jobs.queue import InlineJobQueue
+from lms_rt.notifications.models import Notification
+from lms_rt.users.models import Role
+from tests.factories import create_course, enroll, signed_in
+from tests.quizzes.helpers import socket
+
+API = "/api/v1"
+
+
+def _outbox(client) -> list[email.message.EmailMessage]:
+    folder = client.app[keys.SETTINGS].outbox_dir
+    if not folder.exists():
+        return []
+    return [
+        email.message_from_bytes(p.read_bytes(), policy=policy.default)
+        for p in sorted(folder.glob("*.eml"))
+    ]
+
+
+async def _drain(client) -> None:
+    jobs = client.app[keys.JOBS]
+    if isinstance(jobs, InlineJobQueue):
+        await jobs.drain()
+
+
+async def test_the_inbox_counts_marks_and_pushes_live(client):
+    teacher, _ = await signed_in(client, Role.INSTRUCTOR)
+    course = await create_course(client, teacher, title="Botany")
+    student, headers = await signed_in(client)
+    ws = await socket(client, headers, f"user:{student.id}")
+    await enroll(client, student, course)
+    pushed = await ws.expect("event")
+    while pushed["type"] != "notification.created":
+        pushed = await ws.expect("event")
+    assert pushed["data"]["type"] == "enrollment_confirmed"
+    assert "Botany" in pushed["data"]["title"]
+
+    response = await client.get(f"{API}/notifications/unread-count", headers=headers)
+    assert (await response.json())["unread"] == 1
+    page = await (await client.get(f"{API}/notifications?unread=true", headers=headers)).json()
+    [item] = page["items"]
+    assert item["read_at"] is None and item["link"] == f"/courses/{course.slug}"
+    response = await client.post(f"{API}/notifications/{item['id']}/read", headers=headers)
+    assert response.status == 200 and (await response.json())["read_at"]
+    assert (await (await client.get(f"{API}/notifications?unread=true", headers=headers)).json())[
+        "total"
+    ] == 0
+
+    # Another user's notification by id: not found.
+    _, other = await signed_in(client)
+    response = await client.post(f"{API}/notifications/{item['id']}/read", headers=other)
+    assert response.status == 404
+    response = await client.post(f"{API}/notifications/read-all", headers=headers)
+    assert (await response.json())["unread"] == 0
+
+
+async def test_preferences_choose_inbox_email_both_or_none(client):
+    _, headers = await signed_in(client)
+    response = await client.get(f"{API}/users/me/notification-preferences", headers=headers)
+    defaults = (await response.json())["preferences"]
+    assert defaults["announcement"] == "both" and defaults["grade_released"] == "inbox"
+    response = await client.put(
+        f"{API}/users/me/notification-preferences",
+        json={"preferences": {"announcement": "none", "grade_released": "email"}},
+        headers=headers,
+    )
+    chosen = (await response.json())["preferences"]
+    assert chosen["announcement"] == "none" and chosen["grade_released"] == "email"
+    assert chosen["payment_result"] == "inbox"
+    response = await client.put(
+        f"{API}/users/me/notification-preferences",
+        json={"preferences": {"announcement": "loud"}},
+        headers=headers,
+    )
+    assert response.status == 422
+
+
+async def test_announcements_reach_the_class_as_each_prefers(client):
+    teacher, teacher_headers = await signed_in(client, Role.INSTRUCTOR)
+    course = await create_course(client, teacher, title="Chemistry")
+    both, both_headers = await signed_in(client, full_name="Both")
+    quiet, quiet_headers = await signed_in(client, full_name="Quiet")
+    _, outsider_headers = await signed_in(client)
+    for student in (both, quiet):
+        await enroll(client, student, course)
+    await client.put(
+        f"{API}/users/me/notification-preferences",
+        json={"preferences": {"announcement": "none"}},
+        headers=quiet_headers,
+    )
+    course_ws = await socket(client, both_headers, f"course:{course.id}")
+    before = len(_outbox(client))
+
+    response = await client.post(
+        f"{API}/courses/{course.id}/announcements",
+        json={"title": "Lab moved", "body": "Room 4 today.", "pinned": True},
+        headers=teacher_headers,
+    )
+    assert response.status == 201, await response.text()
+    created = await response.json()
+    assert created["published_at"] is not None
+    event = await course_ws.expect("event")
+    while event["type"] != "announcement.published":
+        event = await course_ws.expect("event")
+    assert event["data"]["title"] == "Lab moved"
+    await _drain(client)
+    kinds = {
+        n.user_id: n.type
+        for n in await Notification.filter(type="announcement", user_id__in=[both.id, quiet.id])
+    }
+    assert kinds == {both.id: "announcement"}  # the quiet one asked for none
+    if isinstance(client.app[keys.JOBS], InlineJobQueue):
+        mails = [m for m in _outbox(client)[before:] if "Lab moved" in m["Subject"]]
+        assert [m["To"] for m in mails] == [both.email]
+
+    # Students of the course see it; others do not; only staff may announce.
+    listed = await client.get(f"{API}/courses/{course.id}/announcements", headers=both_headers)
+    assert [a["title"] for a in await listed.json()] == ["Lab moved"]
+    response = await client.get(
+        f"{API}/courses/{course.id}/announcements", headers=outsider_headers
+    )
+    assert response.status == 404
+    response = await client.post(
+        f"{API}/courses/{course.id}/announcements",
+        json={"title": "x", "body": "y"},
+        headers=both_headers,
+    )
+    assert response.status == 403
+
+
+async def test_a_scheduled_announcement_is_published_at_its_time_once(client, monkeypatch):
+    teacher, teacher_headers = await signed_in(client, Role.INSTRUCTOR)
+    course = await create_course(client, teacher)
+    student, headers = await signed_in(client)
+    await enroll(client, student, course)
+    when = datetime.now(UTC) + timedelta(hours=2)
+    response = await client.post(
+        f"{API}/courses/{course.id}/announcements",
+        json={"title": "Exam on Monday", "body": "Bring a pencil.", "publish_at": when.isoformat()},
+        headers=teacher_headers,
+    )
+    created = await response.json()
+    assert created["published_at"] is None
+    # Not yet visible to students, and the job run early publishes nothing.
+    listed = await client.get(f"{API}/courses/{course.id}/announcements", headers=headers)
+    assert await listed.json() == []
+    deps = client.app[keys.DEPS]
+    ctx = {"deps": deps}
+    assert await publish_announcement(ctx, created["id"]) == "not due or already published"
+    later = when + timedelta(seconds=1)
+    monkeypatch.setattr(deps.clock, "now", lambda: later)
+    results = [await publish_announcement(ctx, created["id"]), await publish_due(ctx)]
+    assert results == ["published", 0]
+    row = await Announcement.get(id=created["id"])
+    assert row.published_at == later
+    assert await Notification.filter(user_id=student.id, type="announcement").count() == 1
