@@ -8,6 +8,8 @@ from lms_rt.certificates.models import Certificate
 from lms_rt.certificates.schemas import CertificateIssuedEvent
 from lms_rt.config import Settings
 from lms_rt.db import PostCommit
+from lms_rt.notifications.models import NotificationType
+from lms_rt.notifications.service import notify
 
 MAIL_TEMPLATE = "certificate_issued"
 
@@ -17,7 +19,7 @@ def mail_key(certificate: Certificate) -> str:
     return f"certificate-issued:{certificate.id}"
 
 
-def certificate_issued(
+async def certificate_issued(
     effects: PostCommit, settings: Settings, certificate: Certificate, email: str
 ) -> None:
     links = {
@@ -33,6 +35,15 @@ def certificate_issued(
         **links,
     ).model_dump(mode="json")
     effects.publish(f"user:{certificate.student_id}", "certificate.issued", data)
+    await notify(
+        effects,
+        [certificate.student_id],
+        NotificationType.CERTIFICATE_ISSUED,
+        f"Your certificate for {certificate.course_title}",
+        link=f"/verify/{certificate.number}",
+        data=data,
+        key=f"certificate:{certificate.id}",
+    )
     key = mail_key(certificate)
     effects.enqueue(
         "send_email",

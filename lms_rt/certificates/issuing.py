@@ -121,7 +121,7 @@ async def announce_unsent(deps: Deps, certificate: Certificate) -> bool:
         return False
     student = await User.get(id=certificate.student_id)
     async with atomic(deps) as effects:
-        events.certificate_issued(effects, deps.settings, certificate, student.email)
+        await events.certificate_issued(effects, deps.settings, certificate, student.email)
     return True
 
 
@@ -137,6 +137,6 @@ async def mark_issued(deps: Deps, certificate: Certificate, key: str) -> bool:
         issued = await Certificate.get(id=certificate.id)
         student = await User.get(id=issued.student_id)
         if not issued.is_revoked:
-            events.certificate_issued(effects, deps.settings, issued, student.email)
+            await events.certificate_issued(effects, deps.settings, issued, student.email)
     log.info("certificate %s issued for enrollment %s", issued.number, issued.enrollment_id)
     return True

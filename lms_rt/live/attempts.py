@@ -79,5 +79,5 @@ async def record_attempts(
                 if str(answer.question_id) in points
             ]
         )
-        graded_events(effects, quiz, attempt)
+        await graded_events(effects, quiz, attempt)
         await count_toward_completion(effects, quiz, attempt)

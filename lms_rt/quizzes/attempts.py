@@ -18,6 +18,8 @@ from lms_rt.db import PostCommit, atomic
 from lms_rt.deps import Deps
 from lms_rt.enrollments.models import Enrollment, EnrollmentStatus
 from lms_rt.errors import Conflict, Forbidden, Invalid, NotFound
+from lms_rt.notifications.models import NotificationType
+from lms_rt.notifications.service import notify
 from lms_rt.quizzes.completion import count_toward_completion
 from lms_rt.quizzes.grading import grade, response_problem
 from lms_rt.quizzes.models import (
@@ -278,7 +280,7 @@ async def close(deps: Deps, attempt_id: uuid.UUID, by: str) -> bool:
             return False
         await _grade(attempt, quiz, now)
         graded = await QuizAttempt.get(id=attempt.id)
-        _closed_events(effects, quiz, graded)
+        await _closed_events(effects, quiz, graded)
         await count_toward_completion(effects, quiz, graded)
     return True
 
@@ -345,7 +347,7 @@ async def _total(attempt: QuizAttempt, quiz: Quiz, now: datetime, waiting: bool)
     )
 
 
-def _closed_events(effects: PostCommit, quiz: Quiz, attempt: QuizAttempt) -> None:
+async def _closed_events(effects: PostCommit, quiz: Quiz, attempt: QuizAttempt) -> None:
     summary = {
         "attempt_id": str(attempt.id),
         "quiz_id": str(quiz.id),
@@ -356,11 +358,12 @@ def _closed_events(effects: PostCommit, quiz: Quiz, attempt: QuizAttempt) -> Non
     effects.publish(f"user:{attempt.student_id}", "attempt.closed", summary)
     effects.publish(f"course:{quiz.course_id}:staff", "attempt.submitted", summary)
     if attempt.status == AttemptStatus.GRADED:
-        graded_events(effects, quiz, attempt)
+        await graded_events(effects, quiz, attempt)
 
 
-def graded_events(effects: PostCommit, quiz: Quiz, attempt: QuizAttempt) -> None:
-    """``attempt.graded`` to the student and the course staff."""
+async def graded_events(effects: PostCommit, quiz: Quiz, attempt: QuizAttempt) -> None:
+    """``attempt.graded`` to the student and the course staff, and the grade in the
+    student's inbox."""
     data = {
         "attempt_id": str(attempt.id),
         "quiz_id": str(quiz.id),
@@ -372,6 +375,17 @@ def graded_events(effects: PostCommit, quiz: Quiz, attempt: QuizAttempt) -> None
     }
     effects.publish(f"user:{attempt.student_id}", "attempt.graded", data)
     effects.publish(f"course:{quiz.course_id}:staff", "attempt.graded", data)
+    graded_at = attempt.graded_at.isoformat() if attempt.graded_at else ""
+    await notify(
+        effects,
+        [attempt.student_id],
+        NotificationType.GRADE_RELEASED,
+        f"Graded: {quiz.title}",
+        f"{attempt.percentage} %",
+        f"/api/v1/attempts/{attempt.id}",
+        data,
+        key=f"graded:{attempt.id}:{graded_at}",
+    )
 
 
 # --- staff grading -------------------------------------------------------------------------
@@ -424,7 +438,7 @@ async def grade_manually(
         await _total(locked, quiz, now, waiting=False)
         result = await QuizAttempt.get(id=locked.id)
         if result.status == AttemptStatus.GRADED:
-            graded_events(effects, quiz, result)
+            await graded_events(effects, quiz, result)
             await count_toward_completion(effects, quiz, result)
     return result
 

@@ -76,7 +76,7 @@ async def regrade(deps: Deps, quiz: Quiz, data: RegradeIn) -> RegradeOut:
             if (score, passed) != before:
                 changed_scores += 1
                 regraded = await QuizAttempt.get(id=attempt.id)
-                graded_events(effects, quiz, regraded)
+                await graded_events(effects, quiz, regraded)
                 await count_toward_completion(effects, quiz, regraded)
                 if (
                     before[1]

@@ -14,7 +14,16 @@ from lms_rt.jobs.queue import InlineJobQueue
 from lms_rt.notifications.models import Notification
 from lms_rt.users.models import Role
 from tests.factories import create_course, enroll, signed_in
-from tests.quizzes.helpers import socket
+from tests.quizzes.helpers import (
+    course_with_staff,
+    create_quiz,
+    save,
+    single,
+    socket,
+    start,
+    student_in,
+    submit,
+)
 
 API = "/api/v1"
 
@@ -165,3 +174,16 @@ async def test_a_scheduled_announcement_is_published_at_its_time_once(client, mo
     row = await Announcement.get(id=created["id"])
     assert row.published_at == later
     assert await Notification.filter(user_id=student.id, type="announcement").count() == 1
+
+
+async def test_a_released_grade_lands_in_the_inbox(client):
+    _, staff_headers, course = await course_with_staff(client)
+    quiz, questions = await create_quiz(client, staff_headers, course, [single(correct="a")])
+    _student, headers, _ = await student_in(client, course)
+    attempt = await start(client, quiz, headers)
+    await save(client, attempt["id"], headers, (questions[0]["id"], "a"))
+    await submit(client, attempt["id"], headers)
+    page = await (await client.get(f"{API}/notifications", headers=headers)).json()
+    graded = [n for n in page["items"] if n["type"] == "grade_released"]
+    assert len(graded) == 1
+    assert graded[0]["body"] == "100.0 %" and graded[0]["data"]["attempt_id"] == attempt["id"]
