@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiohttp import web
+from tortoise.queryset import QuerySet
 
 from lms_rt import keys
 from lms_rt.auth.permissions import ADMIN, ANYONE_SIGNED_IN
@@ -308,12 +309,7 @@ async def my_subscriptions(request: web.Request, user: User) -> list[Subscriptio
     roles=ANYONE_SIGNED_IN,
 )
 async def my_payments(request: web.Request, query: PageQuery, user: User) -> Page[PaymentOut]:
-    rows = Payment.filter(user_id=user.id)
-    total = await rows.count()
-    page = await rows.order_by("-created_at", "id").offset(query.offset).limit(query.limit)
-    return Page[PaymentOut](
-        items=[payment_out(p) for p in page], total=total, limit=query.limit, offset=query.offset
-    )
+    return await _page(Payment.filter(user_id=user.id), query)
 
 
 @api.get(
@@ -329,6 +325,11 @@ async def all_payments(request: web.Request, query: PaymentsQuery, user: User) -
         value = getattr(query, name)
         if value is not None:
             rows = rows.filter(**{name: value})
+    return await _page(rows, query)
+
+
+async def _page(rows: QuerySet[Payment], query: PageQuery) -> Page[PaymentOut]:
+    """Newest first, one page of them, with the total."""
     total = await rows.count()
     page = await rows.order_by("-created_at", "id").offset(query.offset).limit(query.limit)
     return Page[PaymentOut](
