@@ -52,15 +52,7 @@ def state_data(session: LiveSession) -> dict[str, Any]:
 
 
 def participant_out(participant: LiveParticipant) -> ParticipantOut:
-    return ParticipantOut(
-        id=participant.id,
-        user_id=participant.user_id,
-        display_name=participant.display_name,
-        joined_at=participant.joined_at,
-        score=participant.score,
-        streak=participant.streak,
-        correct_count=participant.correct_count,
-    )
+    return ParticipantOut.model_validate(participant, from_attributes=True)
 
 
 def standing(participant: LiveParticipant) -> Standing:

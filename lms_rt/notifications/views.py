@@ -55,16 +55,7 @@ class Preferences(BaseModel):
 
 
 def _out(n: Notification) -> NotificationOut:
-    return NotificationOut(
-        id=n.id,
-        type=n.type,
-        title=n.title,
-        body=n.body,
-        link=n.link,
-        data=n.data,
-        created_at=n.created_at,
-        read_at=n.read_at,
-    )
+    return NotificationOut.model_validate(n, from_attributes=True)
 
 
 @api.get(
