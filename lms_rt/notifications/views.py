@@ -21,7 +21,7 @@ from lms_rt.notifications.models import (
     NotificationPreference,
     NotificationType,
 )
-from lms_rt.notifications.service import DEFAULT_DELIVERY, deliveries
+from lms_rt.notifications.service import DEFAULT_DELIVERY
 from lms_rt.users.models import User
 
 api = ApiRoutes(tag="notifications")
@@ -126,8 +126,14 @@ async def get_preferences(request: web.Request, user: User) -> Preferences:
 
 
 async def _preferences(user: User) -> Preferences:
-    chosen = {kind: (await deliveries([user.id], kind))[user.id] for kind in DEFAULT_DELIVERY}
-    return Preferences(preferences=chosen)
+    chosen = dict(
+        await NotificationPreference.filter(user_id=user.id).values_list("type", "delivery")
+    )
+    return Preferences(
+        preferences={
+            kind: Delivery(chosen.get(kind, default)) for kind, default in DEFAULT_DELIVERY.items()
+        }
+    )
 
 
 @api.put(
