@@ -14,6 +14,7 @@ import lms_rt
 from lms_rt import keys
 from lms_rt.analytics import views as analytics_views
 from lms_rt.announcements import views as announcements_views
+from lms_rt.assignments import views as assignments_views
 from lms_rt.auth import views as auth_views
 from lms_rt.auth.permissions import authorize
 from lms_rt.auth.realtime import session_authenticator
@@ -26,6 +27,7 @@ from lms_rt.dashboards import live_pages
 from lms_rt.dashboards import views as dashboard_views
 from lms_rt.enrollments import views as enrollments_views
 from lms_rt.files import views as files_views
+from lms_rt.gradebook import views as gradebook_views
 from lms_rt.http import headers, middlewares
 from lms_rt.http.openapi import ApiRegistry, ApiRoutes
 from lms_rt.jobs.cron import inline_cron_context
@@ -56,6 +58,8 @@ def api_tables() -> list[ApiRoutes]:
         courses_views.api,
         enrollments_views.api,
         quizzes_views.api,
+        assignments_views.api,
+        gradebook_views.api,
         live_views.api,
         certificates_views.api,
         payments_views.api,

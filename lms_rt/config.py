@@ -30,6 +30,8 @@ MODEL_MODULES: list[str] = [
     "lms_rt.payments.models",
     "lms_rt.notifications.models",
     "lms_rt.announcements.models",
+    "lms_rt.assignments.models",
+    "lms_rt.gradebook.models",
     "aerich.models",
 ]
 

@@ -17,6 +17,8 @@ class FilePurpose(StrEnum):
     COURSE_THUMBNAIL = "course_thumbnail"
     LESSON_ATTACHMENT = "lesson_attachment"
     CERTIFICATE = "certificate"
+    SUBMISSION = "submission"  # a student's file for an assignment (lesson_id is its lesson)
+    SUBMISSION_ARCHIVE = "submission_archive"  # a ZIP of an assignment's files, for staff
 
 
 class StoredFile(Model):

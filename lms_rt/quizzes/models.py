@@ -24,6 +24,14 @@ class ReviewPolicy(StrEnum):
     AFTER_CLOSE = "after_close"
 
 
+class ScoringPolicy(StrEnum):
+    """Which of a student's graded attempts the gradebook takes."""
+
+    HIGHEST = "highest"
+    LATEST = "latest"
+    AVERAGE = "average"
+
+
 class QuestionType(StrEnum):
     SINGLE_CHOICE = "single_choice"
     MULTIPLE_CHOICE = "multiple_choice"
@@ -65,6 +73,10 @@ class Quiz(Model):
     )
     grace_seconds = fields.IntField(default=30)
     pool_size = fields.IntField(null=True)
+    scoring_policy = fields.CharEnumField(
+        ScoringPolicy, max_length=8, default=ScoringPolicy.HIGHEST
+    )
+    gradebook_category = fields.CharField(max_length=40, default="quizzes")
     is_published = fields.BooleanField(default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)

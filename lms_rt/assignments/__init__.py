@@ -1,0 +1,1 @@
+"""Assignments: instructions, due dates, late policy, rubric; students submit, staff grade."""

@@ -1,0 +1,7 @@
+"""``/api/v1`` routes of the assignments."""
+
+from __future__ import annotations
+
+from lms_rt.http.openapi import ApiRoutes
+
+api = ApiRoutes(tag="assignments")

@@ -1,0 +1,1 @@
+"""The gradebook: weighted categories, dropped scores, letters, overrides."""
