@@ -35,7 +35,7 @@ from lms_rt.live import realtime as live_realtime
 from lms_rt.live import views as live_views
 from lms_rt.metrics import Metrics
 from lms_rt.notifications import views as notifications_views
-from lms_rt.pages import auth_pages
+from lms_rt.pages import auth_pages, lesson_page
 from lms_rt.paths import STATIC_DIR, TEMPLATES_DIR
 from lms_rt.payments import views as payments_views
 from lms_rt.payments.providers import gateways_context
@@ -117,6 +117,7 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_routes(pages.routes)
     app.router.add_routes(certificate_pages.routes)
     app.router.add_routes(auth_pages.routes)
+    app.router.add_routes(lesson_page.routes)
     app.router.add_routes(dashboard_views.routes)
     app.router.add_routes(live_pages.routes)
     app.router.add_routes(files_views.routes)

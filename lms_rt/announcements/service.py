@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from lms_rt.announcements.models import Announcement
+from lms_rt.announcements.schemas import AnnouncementOut
 from lms_rt.courses.models import Course
 from lms_rt.db import atomic
 from lms_rt.deps import Deps
@@ -65,7 +66,8 @@ async def publish(deps: Deps, announcement_id: uuid.UUID) -> bool:
             return False
         row = await Announcement.get(id=announcement_id)
         course = await Course.get(id=row.course_id)
-        effects.publish(f"course:{row.course_id}", "announcement.published", out(row))
+        payload = AnnouncementOut.model_validate(row).model_dump(mode="json")
+        effects.publish(f"course:{row.course_id}", "announcement.published", payload)
         students = await Enrollment.filter(
             course_id=row.course_id,
             status__in=[EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED],
@@ -98,17 +100,3 @@ async def publish_due(ctx: dict[str, Any]) -> int:
         published_at=None, publish_at__lte=deps.clock.now()
     ).values_list("id", flat=True)
     return sum([await publish(deps, a) for a in due])  # type: ignore[arg-type]
-
-
-def out(row: Announcement) -> dict[str, Any]:
-    return {
-        "id": str(row.id),
-        "course_id": str(row.course_id),
-        "author_id": str(row.author_id),
-        "title": row.title,
-        "body": row.body,
-        "pinned": row.pinned,
-        "publish_at": row.publish_at.isoformat(),
-        "published_at": row.published_at.isoformat() if row.published_at else None,
-        "created_at": row.created_at.isoformat() if row.created_at else None,
-    }

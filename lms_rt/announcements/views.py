@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import datetime
-from typing import Any
-
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field
 
 from lms_rt import keys
 from lms_rt.announcements import service
 from lms_rt.announcements.models import Announcement
+from lms_rt.announcements.schemas import AnnouncementIn, AnnouncementOut
 from lms_rt.auth.permissions import ANYONE_SIGNED_IN, STAFF
 from lms_rt.courses.access import editable_course, visible_course
 from lms_rt.enrollments.models import Enrollment, EnrollmentStatus
@@ -20,32 +16,6 @@ from lms_rt.http.openapi import ApiRoutes
 from lms_rt.users.models import User
 
 api = ApiRoutes(tag="announcements")
-
-
-class AnnouncementIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    title: str = Field(min_length=1, max_length=200)
-    body: str = Field(min_length=1, max_length=20_000)
-    pinned: bool = False
-    publish_at: datetime | None = Field(None, description="Later than now to schedule it")
-
-
-class AnnouncementOut(BaseModel):
-    id: uuid.UUID
-    course_id: uuid.UUID
-    author_id: uuid.UUID
-    title: str
-    body: str
-    pinned: bool
-    publish_at: datetime
-    published_at: datetime | None
-    created_at: datetime
-
-
-def _out(row: Announcement) -> AnnouncementOut:
-    data: dict[str, Any] = service.out(row)
-    return AnnouncementOut.model_validate(data)
 
 
 @api.post(
@@ -66,7 +36,7 @@ async def create_announcement(
     row = await service.create(
         request.app[keys.DEPS], user, course, body.title, body.body, body.pinned, body.publish_at
     )
-    return _out(row)
+    return AnnouncementOut.model_validate(row)
 
 
 @api.get(
@@ -89,4 +59,5 @@ async def list_announcements(request: web.Request, user: User) -> list[Announcem
         if not enrolled:
             raise NotFound("No such course")
         rows = rows.exclude(published_at=None)
-    return [_out(r) for r in await rows.order_by("-pinned", "-publish_at")]
+    ordered = await rows.order_by("-pinned", "-publish_at")
+    return [AnnouncementOut.model_validate(r) for r in ordered]

@@ -7,8 +7,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, HttpUrl, StringConstraints
+from pydantic import BaseModel, Field, HttpUrl, StringConstraints, computed_field
 
+from lms_rt.content.markdown import render_markdown
 from lms_rt.courses.models import Difficulty, LessonType, StaffRole
 from lms_rt.http.pagination import PageQuery
 from lms_rt.money import Currency
@@ -171,6 +172,18 @@ class LessonOut(LessonSummary):
     content: str
     video_url: str | None
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def description_html(self) -> str:
+        """``description`` (Markdown) as sanitised HTML."""
+        return render_markdown(self.description)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def content_html(self) -> str:
+        """``content`` (Markdown) as sanitised HTML."""
+        return render_markdown(self.content)
+
 
 class OutlineSection(SectionOut):
     lessons: list[LessonSummary]
@@ -181,6 +194,12 @@ class CourseDetailOut(CourseOut):
     unsectioned_lessons: list[LessonSummary]
     is_staff: bool
     enrollment_id: uuid.UUID | None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def description_html(self) -> str:
+        """``description`` (Markdown) as sanitised HTML."""
+        return render_markdown(self.description)
 
 
 class ReorderIn(Strict):

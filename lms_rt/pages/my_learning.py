@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from lms_rt.certificates.models import Certificate
 from lms_rt.enrollments import service as enrollments
 from lms_rt.enrollments.models import EnrollmentStatus
+from lms_rt.pages.lesson_page import lesson_path
 from lms_rt.users.models import User
 
 
@@ -30,6 +31,7 @@ class CourseCard:
     completed_lessons: int
     total_lessons: int
     next_lesson: str | None
+    next_lesson_url: str | None
     certificate: CertificateLink | None
 
 
@@ -61,6 +63,7 @@ async def course_cards(user: User) -> list[CourseCard]:
                 completed_lessons=e.completed_lessons_count,
                 total_lessons=e.total_lessons_count,
                 next_lesson=lesson.title if lesson is not None else None,
+                next_lesson_url=lesson_path(e.course.slug, lesson.slug) if lesson else None,
                 certificate=CertificateLink(
                     id=certificate.id,
                     number=certificate.number,

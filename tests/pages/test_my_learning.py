@@ -53,7 +53,8 @@ async def test_it_lists_the_students_courses_with_progress(client):
     assert 'max="100" value="25"' in card
     assert '<span data-field="completed">1</span>' in card
     assert '<span data-field="total">4</span>' in card
-    assert f'Next: <span dir="auto">{lessons[1].title}</span>' in card
+    lesson_link = f"/learn/{started.slug}/{lessons[1].slug}"
+    assert f'Next: <a dir="auto" href="{lesson_link}">{lessons[1].title}</a>' in card
     assert 'by <span dir="auto">Dr Hoda</span>' in card
     assert f'aria-labelledby="course-{enrollment.id}"' in card
     assert f'data-user-id="{student.id}"' in html

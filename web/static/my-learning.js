@@ -65,8 +65,21 @@ async function refetch() {
     showProgress(card, item.enrollment);
     showCompleted(card, item.enrollment.status === "completed");
     const next = card.querySelector('[data-field="next"]');
-    if (next) next.textContent = item.next_lesson ? `Next: ${item.next_lesson.title}` : "All lessons done";
+    if (next) showNext(next, item.course, item.next_lesson);
   }
+}
+
+// Built from DOM nodes, never markup: titles are user-written text.
+function showNext(element, course, lesson) {
+  if (!lesson) {
+    element.textContent = "All lessons done";
+    return;
+  }
+  const link = document.createElement("a");
+  link.dir = "auto";
+  link.href = `/learn/${encodeURIComponent(course.slug)}/${encodeURIComponent(lesson.slug)}`;
+  link.textContent = lesson.title;
+  element.replaceChildren("Next: ", link);
 }
 
 let refetchTimer = null;

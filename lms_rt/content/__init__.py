@@ -1,0 +1,1 @@
+"""Text that users write, rendered safely for other users to read."""
