@@ -32,6 +32,7 @@ MODEL_MODULES: list[str] = [
     "lms_rt.announcements.models",
     "lms_rt.assignments.models",
     "lms_rt.gradebook.models",
+    "lms_rt.privacy.models",
     "aerich.models",
 ]
 

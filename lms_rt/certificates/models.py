@@ -39,6 +39,8 @@ class Certificate(Model):
     is_revoked = fields.BooleanField(default=False)
     revoked_at = fields.DatetimeField(null=True)
     revoke_reason = fields.TextField(null=True)
+    # The holder's data was erased: verification still answers, without a name.
+    holder_erased = fields.BooleanField(default=False)
 
     class Meta:
         table = "certificates"

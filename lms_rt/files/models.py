@@ -19,6 +19,7 @@ class FilePurpose(StrEnum):
     CERTIFICATE = "certificate"
     SUBMISSION = "submission"  # a student's file for an assignment (lesson_id is its lesson)
     SUBMISSION_ARCHIVE = "submission_archive"  # a ZIP of an assignment's files, for staff
+    DATA_EXPORT = "data_export"  # a ZIP of a user's personal data, for that user
 
 
 class StoredFile(Model):

@@ -33,6 +33,8 @@ class User(Model):
     mfa_pending_secret = fields.CharField(max_length=64, null=True)
     # The last TOTP time step accepted: a code is never accepted twice.
     mfa_last_step = fields.BigIntField(null=True)
+    # Personal data removed on request: the row stays, anonymised, for what others need.
+    erased_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

@@ -1,0 +1,1 @@
+"""Personal data: export on request, erasure after a cooling-off period, retention."""
