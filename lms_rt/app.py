@@ -39,6 +39,7 @@ from lms_rt.pages import auth_pages, lesson_page
 from lms_rt.paths import STATIC_DIR, TEMPLATES_DIR
 from lms_rt.payments import views as payments_views
 from lms_rt.payments.providers import gateways_context
+from lms_rt.privacy import views as privacy_views
 from lms_rt.quizzes import realtime as quizzes_realtime
 from lms_rt.quizzes import views as quizzes_views
 from lms_rt.realtime.registry import RealtimeRegistry
@@ -55,6 +56,7 @@ def api_tables() -> list[ApiRoutes]:
     return [
         auth_views.api,
         users_views.api,
+        privacy_views.api,
         courses_views.api,
         enrollments_views.api,
         quizzes_views.api,

@@ -120,6 +120,14 @@ class Settings(BaseSettings):
     avatar_max_bytes: int = 5 * 1024 * 1024
     user_quota_bytes: int = 1024 * 1024 * 1024
 
+    # Personal data. An export can be downloaded for this long; a user's own erasure request
+    # waits this many days (cancellable); retention in days (0: keep forever).
+    data_export_hours: int = Field(default=48, ge=1)
+    erasure_cooling_off_days: int = Field(default=7, ge=0)
+    retention_live_log_days: int = Field(default=365, ge=0)
+    retention_chat_days: int = Field(default=180, ge=0)
+    retention_notification_days: int = Field(default=365, ge=0)
+
     # Certificates: the readable start of every certificate number.
     certificate_prefix: str = "LMS"
     certificate_verifications: str = "30/minute"

@@ -11,6 +11,8 @@ from lms_rt.config import Settings
 def status_of(certificate: Certificate) -> CertificateStatus:
     if certificate.is_revoked:
         return CertificateStatus.REVOKED
+    if certificate.holder_erased:
+        return CertificateStatus.ISSUED
     if certificate.file_key is None:
         return CertificateStatus.RENDERING
     return CertificateStatus.ISSUED
@@ -33,7 +35,9 @@ def certificate_out(settings: Settings, certificate: Certificate) -> Certificate
         revoked_at=certificate.revoked_at,
         revoke_reason=certificate.revoke_reason,
         verify_url=verify_url(settings, certificate.number),
-        download_url=download_path(certificate.id) if status == CertificateStatus.ISSUED else None,
+        download_url=download_path(certificate.id)
+        if status == CertificateStatus.ISSUED and not certificate.holder_erased
+        else None,
     )
 
 
@@ -44,7 +48,7 @@ def verification_out(certificate: Certificate) -> VerificationOut:
         revoked=certificate.is_revoked,
         number=certificate.number,
         course_title=certificate.course_title,
-        student_name=certificate.student_name,
+        student_name=None if certificate.holder_erased else certificate.student_name,
         completion_date=certificate.completion_date,
         issued_at=certificate.issued_at,
         revoked_at=certificate.revoked_at,

@@ -44,7 +44,9 @@ async def repair_certificates(ctx: dict[str, Any]) -> dict[str, int]:
         .values_list("id", flat=True)
     )
     unrendered = (
-        await Certificate.filter(file_key=None, is_revoked=False, issued_at__lt=now - GRACE)
+        await Certificate.filter(
+            file_key=None, is_revoked=False, holder_erased=False, issued_at__lt=now - GRACE
+        )
         .limit(BATCH)
         .values_list("enrollment_id", flat=True)
     )

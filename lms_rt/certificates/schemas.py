@@ -50,7 +50,7 @@ class VerificationOut(BaseModel):
     revoked: bool
     number: str
     course_title: str
-    student_name: str
+    student_name: str | None = Field(description="none once the holder's data was erased")
     completion_date: date
     issued_at: datetime
     revoked_at: datetime | None = None

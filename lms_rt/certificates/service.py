@@ -36,6 +36,8 @@ async def pdf_of(deps: Deps, certificate: Certificate) -> bytes:
     """The stored PDF: 409 while it is being rendered, 410 once the certificate is revoked."""
     if certificate.is_revoked:
         raise Gone("This certificate was revoked")
+    if certificate.holder_erased:
+        raise Gone("The holder's personal data was erased, this certificate's PDF with it")
     if certificate.file_key is None:
         raise Conflict("The certificate is still being prepared; try again in a moment")
     try:
@@ -70,6 +72,8 @@ async def reissue(deps: Deps, certificate_id: uuid.UUID) -> Certificate:
     certificate = await find_certificate(certificate_id)
     if certificate.is_revoked:
         raise Conflict("A revoked certificate cannot be reissued")
+    if certificate.holder_erased:
+        raise Conflict("The holder's personal data was erased; there is no name to print")
     if certificate.file_key is None:
         raise Conflict("The certificate is still being prepared")
     student = await User.get(id=certificate.student_id)

@@ -41,6 +41,8 @@ async def _issue(ctx: dict[str, Any], enrollment_id: str) -> str:
     if certificate is None:
         log.warning("no certificate for enrollment %s: not found or not completed", enrollment_id)
         return "not completed"
+    if certificate.holder_erased:
+        return "holder erased"
     if certificate.file_key is not None:
         # The run that issued it may have died between its commit and its announcement.
         return "re-announced" if await issuing.announce_unsent(deps, certificate) else "issued"

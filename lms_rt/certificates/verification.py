@@ -8,6 +8,7 @@ anyway (160 random bits); the limit keeps the endpoint from being a cheap load g
 from __future__ import annotations
 
 from aiohttp import web
+from tortoise.expressions import Q
 
 from lms_rt import keys
 from lms_rt.certificates.models import Certificate
@@ -31,11 +32,14 @@ async def check_budget(request: web.Request) -> None:
 
 
 async def issued_certificate(number: str) -> Certificate:
-    """The certificate with this number once its PDF exists; until then it was not issued."""
+    """The certificate with this number once its PDF exists (until then it was not issued),
+    or once its holder's data was erased (it still verifies, without a name)."""
     wanted = normalise(number)
     if not plausible(wanted):
         raise NotFound("No certificate has this number")
-    certificate = await Certificate.filter(number=wanted, file_key__not_isnull=True).first()
+    certificate = await Certificate.filter(
+        Q(file_key__not_isnull=True) | Q(holder_erased=True), number=wanted
+    ).first()
     if certificate is None:
         raise NotFound("No certificate has this number")
     return certificate

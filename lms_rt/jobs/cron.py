@@ -56,6 +56,8 @@ def cron_specs(settings: Settings) -> list[CronSpec]:
     from lms_rt.payments.subscriptions import expire_subscriptions
     from lms_rt.payments.sweep import sweep_payments
     from lms_rt.payments.tasks import reconcile_stripe
+    from lms_rt.privacy.erasure import erase_due
+    from lms_rt.privacy.retention import enforce_retention
 
     return [
         CronSpec(
@@ -86,6 +88,12 @@ def cron_specs(settings: Settings) -> list[CronSpec]:
             expire_subscriptions,
             "payments",
             minutes=frozenset(range(0, 60, 10)),
+        ),
+        # Accounts whose erasure cooling-off period is over.
+        CronSpec("erase_due_accounts", erase_due, "default", minutes=frozenset(range(7, 60, 15))),
+        # Retention: old live logs, chat, notifications and expired data exports go.
+        CronSpec(
+            "enforce_retention", enforce_retention, "default", hour=3, minutes=frozenset({30})
         ),
     ]
 

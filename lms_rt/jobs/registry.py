@@ -36,6 +36,7 @@ def job_specs() -> dict[str, JobSpec]:
     from lms_rt.live.tasks import close_live_question
     from lms_rt.mail.tasks import send_email
     from lms_rt.payments.tasks import process_webhook
+    from lms_rt.privacy.exports import build_data_export
     from lms_rt.quizzes.tasks import close_quiz_attempt
 
     specs = [
@@ -46,6 +47,7 @@ def job_specs() -> dict[str, JobSpec]:
         JobSpec("process_webhook", process_webhook, "payments"),
         JobSpec("publish_announcement", publish_announcement, "default"),
         JobSpec("issue_certificate", issue_certificate, "certificates"),
+        JobSpec("build_data_export", build_data_export, "default"),
     ]
     return {spec.name: spec for spec in specs}
 

@@ -20,6 +20,7 @@ class NotificationType(StrEnum):
     PAYMENT_RESULT = "payment_result"
     ANNOUNCEMENT = "announcement"
     LIVE_SESSION_STARTING = "live_session_starting"
+    DATA_EXPORT_READY = "data_export_ready"
 
 
 class Delivery(StrEnum):

@@ -27,6 +27,7 @@ DEFAULT_DELIVERY: dict[NotificationType, Delivery] = {
     NotificationType.PAYMENT_RESULT: Delivery.INBOX,
     NotificationType.ANNOUNCEMENT: Delivery.BOTH,
     NotificationType.LIVE_SESSION_STARTING: Delivery.INBOX,
+    NotificationType.DATA_EXPORT_READY: Delivery.BOTH,
 }
 
 
