@@ -43,9 +43,7 @@ bench: install system-packages
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
 		&& apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null; } \
 		|| { echo "wrk is missing: install it (as root on Debian: apt-get install wrk)" >&2; exit 1; }
-	@if ls tests/bench/*.py >/dev/null 2>&1; then \
-		for script in tests/bench/*.py; do $(BIN)/python $$script || exit 1; done; \
-	else echo "no benchmarks yet"; fi
+	$(BIN)/python tests/bench/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -15,6 +15,8 @@ from lms_rt import keys
 from lms_rt.analytics import views as analytics_views
 from lms_rt.announcements import views as announcements_views
 from lms_rt.assignments import views as assignments_views
+from lms_rt.audit import views as audit_views
+from lms_rt.audit.trail import audit_context
 from lms_rt.auth import views as auth_views
 from lms_rt.auth.permissions import authorize
 from lms_rt.auth.realtime import session_authenticator
@@ -69,6 +71,7 @@ def api_tables() -> list[ApiRoutes]:
         announcements_views.api,
         notifications_views.api,
         files_views.api,
+        audit_views.api,
         system_views.api,
     ]
 
@@ -90,6 +93,7 @@ def create_app(settings: Settings) -> web.Application:
             middlewares.request_context,
             middlewares.render_errors,
             middlewares.rate_limit(settings.trusted_proxies),
+            audit_context,
         ],
     )
     app[keys.SETTINGS] = settings

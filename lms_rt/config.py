@@ -8,14 +8,19 @@ local file storage and an outbox folder for mail. Setting ``LMS_DATABASE_URL`` t
 from __future__ import annotations
 
 import ipaddress
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SECRET_KEY = "insecure-development-key-change-me"
 MIN_SECRET_KEY_BYTES = 32
+# With no LMS_JWT_KEYS, LMS_SECRET_KEY signs and verifies tokens under this id; tokens made
+# before tokens carried a ``kid`` are verified with the key of this id too.
+DEFAULT_JWT_KEY_ID = "default"
+_JWT_KEY_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 MODEL_MODULES: list[str] = [
     "lms_rt.users.models",
@@ -33,6 +38,7 @@ MODEL_MODULES: list[str] = [
     "lms_rt.assignments.models",
     "lms_rt.gradebook.models",
     "lms_rt.privacy.models",
+    "lms_rt.audit.models",
     "aerich.models",
 ]
 
@@ -45,6 +51,25 @@ def _split_csv(value: Any) -> Any:
     if isinstance(value, str):
         return [item.strip() for item in value.split(",") if item.strip()]
     return value
+
+
+def _parse_jwt_keys(value: Any) -> Any:
+    """``id1:secret1,id2:secret2`` into a mapping; error messages name ids, never secrets."""
+    if not isinstance(value, str):
+        return value
+    keys: dict[str, str] = {}
+    for position, entry in enumerate(_split_csv(value), start=1):
+        key_id, colon, secret = entry.partition(":")
+        key_id = key_id.strip()
+        if not colon or not key_id or not secret.strip():
+            raise ConfigurationError(
+                f"LMS_JWT_KEYS entry {position} is not of the form id:secret "
+                "(entries are separated by commas)"
+            )
+        if key_id in keys:
+            raise ConfigurationError(f"LMS_JWT_KEYS lists the key id {key_id!r} twice")
+        keys[key_id] = secret.strip()
+    return keys
 
 
 class Settings(BaseSettings):
@@ -87,6 +112,11 @@ class Settings(BaseSettings):
     refresh_token_days: int = 30
     jwt_issuer: str = "lms_rt"
     jwt_audience: str = "lms_rt.api"
+    # Signing keys of access and refresh tokens, by id ("id:secret,id:secret"). Every key listed
+    # verifies; LMS_JWT_SIGNING_KEY_ID names the one that signs. Empty: LMS_SECRET_KEY is the
+    # only key, under the id "default".
+    jwt_keys: Annotated[dict[str, SecretStr], NoDecode] = Field(default_factory=dict)
+    jwt_signing_key_id: str = ""
     email_token_hours: int = 48
     reset_token_minutes: int = 60
     # Failed sign-ins tolerated before 429: per account, and per client address.
@@ -157,6 +187,11 @@ class Settings(BaseSettings):
     def _csv(cls, value: Any) -> Any:
         return _split_csv(value)
 
+    @field_validator("jwt_keys", mode="before")
+    @classmethod
+    def _jwt_keys_compact(cls, value: Any) -> Any:
+        return _parse_jwt_keys(value)
+
     @field_validator("trusted_proxies")
     @classmethod
     def _networks(cls, value: list[str]) -> list[str]:
@@ -178,6 +213,57 @@ class Settings(BaseSettings):
                     f"at least {MIN_SECRET_KEY_BYTES} bytes of secret"
                 )
         return self
+
+    @model_validator(mode="after")
+    def _jwt_key_ring(self) -> Settings:
+        if not self.jwt_keys:
+            if self.jwt_signing_key_id not in ("", DEFAULT_JWT_KEY_ID):
+                raise ConfigurationError(
+                    f"LMS_JWT_SIGNING_KEY_ID is {self.jwt_signing_key_id!r} but LMS_JWT_KEYS is "
+                    "empty; list that key in LMS_JWT_KEYS"
+                )
+            return self
+        for key_id, secret in self.jwt_keys.items():
+            if not _JWT_KEY_ID.match(key_id):
+                raise ConfigurationError(
+                    f"LMS_JWT_KEYS key id {key_id!r} must be 1-64 letters, digits, '.', '_' or '-'"
+                )
+            size = len(secret.get_secret_value().encode())
+            if size < MIN_SECRET_KEY_BYTES:
+                raise ConfigurationError(
+                    f"LMS_JWT_KEYS key {key_id!r} is {size} bytes; each key needs at least "
+                    f"{MIN_SECRET_KEY_BYTES} bytes of secret"
+                )
+            if self.env == "production" and secret.get_secret_value() == DEFAULT_SECRET_KEY:
+                raise ConfigurationError(
+                    f"LMS_JWT_KEYS key {key_id!r} is the built-in development key"
+                )
+        if not self.jwt_signing_key_id:
+            if len(self.jwt_keys) > 1:
+                raise ConfigurationError(
+                    f"LMS_JWT_KEYS lists {len(self.jwt_keys)} keys; set LMS_JWT_SIGNING_KEY_ID "
+                    "to the one that signs new tokens"
+                )
+        elif self.jwt_signing_key_id not in self.jwt_keys:
+            raise ConfigurationError(
+                f"LMS_JWT_SIGNING_KEY_ID is {self.jwt_signing_key_id!r}, which is not among the "
+                f"keys of LMS_JWT_KEYS ({', '.join(sorted(self.jwt_keys))})"
+            )
+        return self
+
+    @property
+    def jwt_verification_keys(self) -> dict[str, str]:
+        """Every key id a token may name, with its secret."""
+        if not self.jwt_keys:
+            return {DEFAULT_JWT_KEY_ID: self.secret_key}
+        return {key_id: secret.get_secret_value() for key_id, secret in self.jwt_keys.items()}
+
+    @property
+    def jwt_signing_key(self) -> tuple[str, str]:
+        """The id and secret that sign new tokens."""
+        keys = self.jwt_verification_keys
+        key_id = self.jwt_signing_key_id or next(iter(keys))
+        return key_id, keys[key_id]
 
     @property
     def embedded(self) -> bool:
@@ -236,5 +322,10 @@ def load_settings(**overrides: Any) -> Settings:
         raise ConfigurationError(str(exc)) from exc
 
 
-# aerich reads this module attribute (see [tool.tortoise] in pyproject.toml).
-TORTOISE_ORM: dict[str, Any] = tortoise_config(Settings())
+def __getattr__(name: str) -> Any:
+    """``TORTOISE_ORM``, which aerich reads (see [tool.tortoise] in pyproject.toml), is built
+    when asked for: reading the settings at import would turn a configuration error into a
+    traceback before ``lms-rt`` can report it."""
+    if name == "TORTOISE_ORM":
+        return tortoise_config(Settings())
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

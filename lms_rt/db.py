@@ -30,6 +30,9 @@ POST_SCHEMA_SQL: tuple[str, ...] = (
     # One session per join code among those not ended: a code is reused only once it is free.
     'CREATE UNIQUE INDEX IF NOT EXISTS "live_sessions_open_code" '
     'ON "live_sessions" ("join_code") WHERE "state" <> \'ended\'',
+    # The audit trail is append-only (PostgreSQL refuses deletes too; tests here reset by DELETE).
+    'CREATE TRIGGER IF NOT EXISTS "audit_events_append_only" BEFORE UPDATE ON "audit_events" '
+    "BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END",
 )
 
 

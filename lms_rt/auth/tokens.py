@@ -2,6 +2,11 @@
 
 HS256 is pinned; ``exp``, ``iat``, ``nbf``, ``iss``, ``aud``, ``jti`` and ``typ`` are required
 and checked, so a token of one kind is never accepted as another.
+
+Keys rotate: every token names its signing key in the ``kid`` header. One key signs; every key
+listed in the settings verifies, so tokens signed with a retired key keep working until they
+expire or the key is dropped from the list. A token naming a key that is not listed is refused.
+Tokens without ``kid`` (made before keys had ids) are checked with the ``default`` key.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from typing import Any
 
 import jwt
 
-from lms_rt.config import Settings
+from lms_rt.config import DEFAULT_JWT_KEY_ID, Settings
 
 ALGORITHM = "HS256"
 REQUIRED_CLAIMS = ["exp", "iat", "nbf", "iss", "aud", "jti", "typ", "sub"]
@@ -55,7 +60,8 @@ def random_token() -> str:
 
 class TokenIssuer:
     def __init__(self, settings: Settings) -> None:
-        self._key = settings.secret_key
+        self.signing_key_id, self._signing_secret = settings.jwt_signing_key
+        self._verification_keys = settings.jwt_verification_keys
         self._issuer = settings.jwt_issuer
         self._audience = settings.jwt_audience
         self.access_ttl = timedelta(minutes=settings.access_token_minutes)
@@ -77,7 +83,13 @@ class TokenIssuer:
             "jti": uuid.uuid4().hex,
             **extra,
         }
-        return jwt.encode(claims, self._key, algorithm=ALGORITHM), expires
+        token = jwt.encode(
+            claims,
+            self._signing_secret,
+            algorithm=ALGORITHM,
+            headers={"kid": self.signing_key_id},
+        )
+        return token, expires
 
     def access(self, user_id: str, session_id: str, role: str) -> tuple[str, datetime]:
         return self._encode(user_id, TokenType.ACCESS, self.access_ttl, sid=session_id, role=role)
@@ -90,11 +102,23 @@ class TokenIssuer:
             user_id, TokenType.MFA_CHALLENGE, timedelta(minutes=MFA_CHALLENGE_MINUTES)
         )
 
+    def _verification_key(self, token: str) -> str:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as exc:
+            raise InvalidToken(f"invalid token: {exc}") from exc
+        key_id = header.get("kid", DEFAULT_JWT_KEY_ID)
+        secret = self._verification_keys.get(key_id) if isinstance(key_id, str) else None
+        if secret is None:
+            raise InvalidToken("token signed with an unknown key")
+        return secret
+
     def decode(self, token: str, expected: TokenType) -> Claims:
+        key = self._verification_key(token)
         try:
             data = jwt.decode(
                 token,
-                self._key,
+                key,
                 algorithms=[ALGORITHM],
                 audience=self._audience,
                 issuer=self._issuer,

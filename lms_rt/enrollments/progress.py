@@ -1,7 +1,8 @@
 """Progress arithmetic, kept in the same transaction as the change that moves it.
 
 Progress is completed published lessons ÷ published lessons. An enrollment completes when
-every published *required* lesson (not ``is_optional``) is completed.
+every published *required* lesson (not ``is_optional``) is completed, every published graded
+quiz is passed, and the assignment of every published required lesson has a graded submission.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
+from lms_rt.assignments.models import Assignment, Submission
 from lms_rt.courses.models import Lesson
 from lms_rt.enrollments.models import (
     Enrollment,
@@ -42,11 +44,7 @@ async def recompute(enrollment: Enrollment) -> tuple[Enrollment, bool]:
         progress_percentage=percentage,
     )
     just_completed = False
-    if (
-        required_ids
-        and required_done == len(required_ids)
-        and await passed_graded_quizzes(enrollment)
-    ):
+    if required_ids and required_done == len(required_ids) and await graded_work_done(enrollment):
         # Conditional: of two requests finishing the course, one completes it.
         just_completed = bool(
             await Enrollment.filter(
@@ -54,6 +52,10 @@ async def recompute(enrollment: Enrollment) -> tuple[Enrollment, bool]:
             ).update(completed_at=datetime.now(UTC), status=EnrollmentStatus.COMPLETED)
         )
     return await Enrollment.get(id=enrollment.id), just_completed
+
+
+async def graded_work_done(enrollment: Enrollment) -> bool:
+    return await passed_graded_quizzes(enrollment) and await graded_assignments(enrollment)
 
 
 async def passed_graded_quizzes(enrollment: Enrollment) -> bool:
@@ -71,6 +73,24 @@ async def passed_graded_quizzes(enrollment: Enrollment) -> bool:
         ).values_list("quiz_id", flat=True)
     )
     return graded <= passed
+
+
+async def graded_assignments(enrollment: Enrollment) -> bool:
+    """The assignment of every published required lesson has a graded submission (a score)
+    of this student: marking such a lesson done by hand does not complete the course."""
+    required = set(
+        await Assignment.filter(
+            course_id=enrollment.course_id, lesson__is_published=True, lesson__is_optional=False
+        ).values_list("id", flat=True)
+    )
+    if not required:
+        return True
+    graded = set(
+        await Submission.filter(
+            assignment_id__in=required, student_id=enrollment.student_id, score__not_isnull=True
+        ).values_list("assignment_id", flat=True)
+    )
+    return required <= graded
 
 
 async def refresh_course_totals(course_id: uuid.UUID) -> list[Enrollment]:
@@ -106,7 +126,7 @@ async def refresh_course_totals(course_id: uuid.UUID) -> list[Enrollment]:
         finished = required and required <= done.get(enrollment.id, set())
         if enrollment.completed_at is not None or not finished:
             continue
-        if not await passed_graded_quizzes(enrollment):
+        if not await graded_work_done(enrollment):
             continue
         if await Enrollment.filter(
             id=enrollment.id, completed_at=None, status=EnrollmentStatus.ACTIVE

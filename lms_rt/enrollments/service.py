@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 
+from lms_rt.assignments.completion import awaiting_grade
 from lms_rt.auth.service import announce_access_changed
 from lms_rt.courses.models import Course, Lesson
 from lms_rt.courses.service import unlock_time
@@ -294,6 +295,11 @@ async def complete_lesson(
     """Idempotent: completing twice (or twice at once) counts once."""
     _ensure_student(user, enrollment)
     lesson = await _lesson_for(enrollment, lesson_id)
+    if await awaiting_grade(lesson.id, user.id):
+        raise Conflict(
+            "An assignment lesson is completed when a submission is graded",
+            details=[{"reason": "assignment_not_graded"}],
+        )
     moment = now()
     async with atomic(deps) as effects:
         # Serialises progress writes of one enrollment so the recount sees them all.

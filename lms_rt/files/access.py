@@ -2,8 +2,9 @@
 
 Owners and admins always; course thumbnails of published courses anyone (signed out too) and
 drafts' only their staff; lesson attachments the course's staff and its students (enrollment
-active or completed) once the lesson is published and, for drip lessons, unlocked. Everyone
-else is told the file does not exist (404), so ids reveal nothing.
+active or completed) once the lesson is published and, for drip lessons, unlocked; a student's
+submission files and the submission archives only the course's staff besides. Everyone else
+is told the file does not exist (404), so ids reveal nothing.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from lms_rt.files.models import FilePurpose, StoredFile
 from lms_rt.users.models import Role, User
 
 _LEARNING = (EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED)
+# Besides their owner: a student's hand-in and the ZIPs of them are for the course's staff.
+_COURSE_STAFF_ONLY = (FilePurpose.SUBMISSION, FilePurpose.SUBMISSION_ARCHIVE)
 
 
 def is_owner_or_admin(user: User | None, row: StoredFile) -> bool:
@@ -34,6 +37,9 @@ async def may_read(user: User | None, row: StoredFile, now: datetime) -> bool:
         return course is not None and (course.is_published or await is_staff(user, course))
     if row.purpose == FilePurpose.LESSON_ATTACHMENT and row.lesson_id is not None:
         return await _may_read_attachment(user, row.lesson_id, now)
+    if row.purpose in _COURSE_STAFF_ONLY and row.course_id is not None:
+        course = await Course.get_or_none(id=row.course_id)
+        return course is not None and await is_staff(user, course)
     return False
 
 

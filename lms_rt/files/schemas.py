@@ -18,8 +18,8 @@ class UploadForm(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    # Certificates are made by the server, never uploaded.
-    purpose: Literal["avatar", "course_thumbnail", "lesson_attachment"]
+    # Certificates and submission archives are made by the server, never uploaded.
+    purpose: Literal["avatar", "course_thumbnail", "lesson_attachment", "submission"]
     course_id: uuid.UUID | None = None
     lesson_id: uuid.UUID | None = None
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Any
 
 from tortoise.functions import Sum
 
-from lms_rt.courses.access import editable_course
+from lms_rt.assignments.access import learning_enrollment
+from lms_rt.assignments.models import Assignment, Submission, SubmissionType
+from lms_rt.courses.access import editable_course, is_staff
 from lms_rt.courses.models import Lesson
 from lms_rt.deps import Deps
-from lms_rt.errors import Forbidden, Invalid, NotFound, UnsupportedMedia
+from lms_rt.errors import Conflict, Forbidden, Invalid, NotFound, UnsupportedMedia
 from lms_rt.files import sniffing
 from lms_rt.files.access import is_owner_or_admin, readable_file
 from lms_rt.files.intake import Head, Meter
@@ -37,12 +40,18 @@ ACCEPTED: dict[FilePurpose, tuple[sniffing.FileType, ...]] = {
         sniffing.ZIP,
         sniffing.TEXT,
     ),
+    # Documents (PDF; Office and OpenDocument files are ZIP containers), images, archives
+    # and plain text (code, notes, CSV).
+    FilePurpose.SUBMISSION: (*_IMAGES, sniffing.PDF, sniffing.ZIP, sniffing.TEXT),
 }
 _LABELS = {
     FilePurpose.AVATAR: "An avatar",
     FilePurpose.COURSE_THUMBNAIL: "A course thumbnail",
     FilePurpose.LESSON_ATTACHMENT: "A lesson attachment",
+    FilePurpose.SUBMISSION: "A submission file",
 }
+# Made by the server for the user, not uploaded: they do not count against the quota.
+_SERVER_MADE = (FilePurpose.CERTIFICATE, FilePurpose.SUBMISSION_ARCHIVE)
 
 
 def size_limit(deps: Deps, purpose: FilePurpose) -> int:
@@ -51,10 +60,10 @@ def size_limit(deps: Deps, purpose: FilePurpose) -> int:
 
 
 async def quota_used(user_id: uuid.UUID) -> int:
-    """Bytes the user has uploaded; certificates the server made for them do not count."""
+    """Bytes the user has uploaded; certificates and archives the server made do not count."""
     rows: list[Any] = (
         await StoredFile.filter(owner_id=user_id)
-        .exclude(purpose=FilePurpose.CERTIFICATE)
+        .exclude(purpose__in=_SERVER_MADE)
         .annotate(total=Sum("size"))
         .values_list("total", flat=True)
     )
@@ -62,11 +71,14 @@ async def quota_used(user_id: uuid.UUID) -> int:
 
 
 async def upload_target(
-    user: User, form: UploadForm
+    user: User, form: UploadForm, now: datetime
 ) -> tuple[FilePurpose, uuid.UUID | None, uuid.UUID | None]:
     """The purpose and the course and lesson the file belongs to, once the caller may upload
-    it there: thumbnails need the course's staff, attachments the lesson's course's staff."""
+    it there: thumbnails need the course's staff, attachments the lesson's course's staff,
+    submission files a student who may hand in that lesson's assignment."""
     purpose = FilePurpose(form.purpose)
+    if purpose == FilePurpose.SUBMISSION:
+        return await _submission_target(user, form, now)
     if purpose == FilePurpose.AVATAR:
         if form.course_id or form.lesson_id:
             raise _invalid("course_id", "An avatar belongs to no course or lesson")
@@ -87,6 +99,28 @@ async def upload_target(
         raise _invalid("course_id", "The lesson is not in that course")
     course = await editable_course(user, str(lesson.course_id))
     return purpose, course.id, lesson.id
+
+
+async def _submission_target(
+    user: User, form: UploadForm, now: datetime
+) -> tuple[FilePurpose, uuid.UUID | None, uuid.UUID | None]:
+    """An enrolled student's file for the assignment of a published (and unlocked) lesson;
+    the lesson is *not found* for anyone who could not see the assignment."""
+    if form.lesson_id is None:
+        raise _invalid("lesson_id", "A submission file needs the assignment's lesson_id")
+    lesson = await Lesson.get_or_none(id=form.lesson_id).select_related("course")
+    assignment = await Assignment.get_or_none(lesson_id=form.lesson_id) if lesson else None
+    if lesson is None or assignment is None:
+        raise NotFound("No such assignment lesson")
+    if await is_staff(user, lesson.course):
+        raise Forbidden("Submission files are uploaded by the course's students")
+    if await learning_enrollment(user, lesson, now) is None:
+        raise NotFound("No such assignment lesson")
+    if form.course_id is not None and form.course_id != lesson.course_id:
+        raise _invalid("course_id", "The lesson is not in that course")
+    if SubmissionType.FILE not in assignment.submission_types:
+        raise _invalid("purpose", "This assignment does not take file submissions")
+    return FilePurpose.SUBMISSION, lesson.course_id, lesson.id
 
 
 def _invalid(field: str, message: str) -> Invalid:
@@ -130,7 +164,7 @@ async def upload(
     The type comes from the first bytes; the size limit and the quota are enforced as the
     bytes arrive. Any refusal or failure removes whatever was written, object and row.
     """
-    purpose, course_id, lesson_id = await upload_target(user, form)
+    purpose, course_id, lesson_id = await upload_target(user, form, deps.clock.now())
     settings = deps.settings
     meter = Meter(
         limit=size_limit(deps, purpose),
@@ -211,5 +245,17 @@ async def delete_file(deps: Deps, user: User, file_id: uuid.UUID) -> None:
         raise Forbidden("Only the file's owner or an admin may delete it")
     if row.purpose == FilePurpose.CERTIFICATE and user.role != Role.ADMIN:
         raise Forbidden("Certificates are managed by the server")
+    if user.role != Role.ADMIN and await _handed_in(row):
+        raise Conflict("This file was handed in with a submission and is kept as submitted")
     await deps.storage.delete(row.key)
     await row.delete()
+
+
+async def _handed_in(row: StoredFile) -> bool:
+    """Whether a submission of the file's owner lists it (file ids are kept in JSON)."""
+    if row.purpose != FilePurpose.SUBMISSION or row.lesson_id is None:
+        return False
+    lists = await Submission.filter(
+        assignment__lesson_id=row.lesson_id, student_id=row.owner_id
+    ).values_list("file_ids", flat=True)
+    return any(str(row.id) in ids for ids in lists)

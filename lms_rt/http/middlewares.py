@@ -15,7 +15,7 @@ from aiohttp.typedefs import Handler, Middleware
 from lms_rt import keys
 from lms_rt.errors import LmsError, RateLimited, error_for_status
 from lms_rt.http.client_ip import client_ip, parse_networks
-from lms_rt.logs import request_id_var
+from lms_rt.logs import request_id_var, safe_url
 
 access_log = logging.getLogger("lms_rt.access")
 error_log = logging.getLogger("lms_rt.errors")
@@ -35,7 +35,11 @@ def _route_label(request: web.Request) -> str:
 
 @web.middleware
 async def request_context(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Assigns the request id, then logs one JSON access line and records metrics."""
+    """Assigns the request id, then logs one JSON access line and records metrics.
+
+    The line never carries headers (Authorization, Cookie, signatures, CSRF tokens) or bodies;
+    its path has secret query parameters redacted and email addresses masked.
+    """
     incoming = request.headers.get(REQUEST_ID_HEADER, "")
     request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
     token = request_id_var.set(request_id)
@@ -53,17 +57,18 @@ async def request_context(request: web.Request, handler: Handler) -> web.StreamR
         metrics = request.app[keys.METRICS]
         metrics.http_requests.labels(request.method, route, str(status)).inc()
         metrics.http_latency.labels(request.method, route).observe(elapsed)
-        access_log.info(
-            "request",
-            extra={
-                "method": request.method,
-                "path": request.path,
-                "route": route,
-                "status": status,
-                "duration_ms": round(elapsed * 1000, 2),
-                "remote": request.remote,
-            },
-        )
+        if access_log.isEnabledFor(logging.INFO):
+            access_log.info(
+                "request",
+                extra={
+                    "method": request.method,
+                    "path": safe_url(request.rel_url.raw_path, request.query.items()),
+                    "route": route,
+                    "status": status,
+                    "duration_ms": round(elapsed * 1000, 2),
+                    "remote": request.remote,
+                },
+            )
         request_id_var.reset(token)
 
 

@@ -20,6 +20,7 @@ from lms_rt.db import atomic
 from lms_rt.deps import Deps
 from lms_rt.enrollments.models import Enrollment, EnrollmentStatus
 from lms_rt.errors import Conflict, Forbidden, Invalid, NotFound, Unavailable
+from lms_rt.gradebook.events import class_grades_changed
 from lms_rt.live import closing
 from lms_rt.live.access import is_enrolled
 from lms_rt.live.attempts import record_attempts
@@ -309,6 +310,9 @@ async def end(deps: Deps, session: LiveSession) -> LiveSession:
                 participants = await LiveParticipant.filter(session_id=session.id, kicked_at=None)
                 if session.kind == LiveKind.QUIZ and session.counts_as_attempt:
                     await record_attempts(effects, session, participants, now)
+                    # A new gradebook column: every enrolled student's row changed (those
+                    # who did not take part now have a 0 there).
+                    await class_grades_changed(effects, session.course_id)
         if ended:
             await closing.announce_standings(deps, session, participants, event="session.ended")
             return session

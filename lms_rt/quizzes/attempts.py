@@ -18,6 +18,7 @@ from lms_rt.db import PostCommit, atomic
 from lms_rt.deps import Deps
 from lms_rt.enrollments.models import Enrollment, EnrollmentStatus
 from lms_rt.errors import Conflict, Forbidden, Invalid, NotFound
+from lms_rt.gradebook.events import grades_changed
 from lms_rt.notifications.models import NotificationType
 from lms_rt.notifications.service import notify
 from lms_rt.quizzes.completion import count_toward_completion
@@ -29,6 +30,7 @@ from lms_rt.quizzes.models import (
     QuizAccommodation,
     QuizAttempt,
     QuizQuestion,
+    QuizType,
     ReviewPolicy,
 )
 from lms_rt.quizzes.schemas import AnswerIn, GradeItem
@@ -282,6 +284,7 @@ async def close(deps: Deps, attempt_id: uuid.UUID, by: str) -> bool:
         graded = await QuizAttempt.get(id=attempt.id)
         await _closed_events(effects, quiz, graded)
         await count_toward_completion(effects, quiz, graded)
+        await gradebook_cell_changed(effects, quiz, [graded.student_id])
     return True
 
 
@@ -388,6 +391,15 @@ async def graded_events(effects: PostCommit, quiz: Quiz, attempt: QuizAttempt) -
     )
 
 
+async def gradebook_cell_changed(
+    effects: PostCommit, quiz: Quiz, student_ids: list[uuid.UUID]
+) -> None:
+    """Graded quizzes are gradebook columns: their students' rows are recomputed (a closed
+    attempt waiting for an essay grade changes the cell too: it becomes pending)."""
+    if quiz.type == QuizType.GRADED and quiz.is_published and student_ids:
+        await grades_changed(effects, quiz.course_id, student_ids)
+
+
 # --- staff grading -------------------------------------------------------------------------
 
 
@@ -440,6 +452,7 @@ async def grade_manually(
         if result.status == AttemptStatus.GRADED:
             await graded_events(effects, quiz, result)
             await count_toward_completion(effects, quiz, result)
+            await gradebook_cell_changed(effects, quiz, [result.student_id])
     return result
 
 

@@ -42,6 +42,8 @@ def quiz_out(quiz: Quiz, question_count: int) -> QuizOut:
         review_policy=quiz.review_policy,
         grace_seconds=quiz.grace_seconds,
         pool_size=quiz.pool_size,
+        scoring_policy=quiz.scoring_policy,
+        gradebook_category=quiz.gradebook_category,
         is_published=quiz.is_published,
         question_count=question_count,
     )
@@ -119,6 +121,8 @@ async def update_quiz(quiz: Quiz, data: QuizUpdate) -> Quiz:
         "description",
         "shuffle_questions",
         "shuffle_options",
+        "scoring_policy",
+        "gradebook_category",
     ):
         if required in changes and changes[required] is None:
             raise Invalid(f"{required} cannot be null", details=[{"field": required}])

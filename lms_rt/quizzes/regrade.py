@@ -6,11 +6,13 @@ certificate; staff hear of it (``attempt.regraded_to_fail``).
 
 from __future__ import annotations
 
+import uuid
+
 from lms_rt.db import atomic
 from lms_rt.deps import Deps
 from lms_rt.enrollments.models import Enrollment
 from lms_rt.errors import Invalid
-from lms_rt.quizzes.attempts import graded_events
+from lms_rt.quizzes.attempts import gradebook_cell_changed, graded_events
 from lms_rt.quizzes.completion import count_toward_completion
 from lms_rt.quizzes.grading import AUTO_GRADED, grade, key_problems
 from lms_rt.quizzes.models import AttemptAnswer, AttemptStatus, Quiz, QuizAttempt, QuizQuestion
@@ -34,6 +36,7 @@ async def regrade(deps: Deps, quiz: Quiz, data: RegradeIn) -> RegradeOut:
                 )
     now = deps.clock.now()
     changed_scores = 0
+    changed_students: list[uuid.UUID] = []
     async with atomic(deps) as effects:
         for item in data.questions:
             changes: dict[str, object] = {}
@@ -73,6 +76,8 @@ async def regrade(deps: Deps, quiz: Quiz, data: RegradeIn) -> RegradeOut:
                 status=AttemptStatus.GRADED,
                 graded_at=now,
             )
+            if (score, max_score) != (attempt.score, attempt.max_score):
+                changed_students.append(attempt.student_id)
             if (score, passed) != before:
                 changed_scores += 1
                 regraded = await QuizAttempt.get(id=attempt.id)
@@ -96,4 +101,6 @@ async def regrade(deps: Deps, quiz: Quiz, data: RegradeIn) -> RegradeOut:
                             "note": "completion and certificate stand",
                         },
                     )
+        # One recomputation of the gradebook for every student whose score moved.
+        await gradebook_cell_changed(effects, quiz, changed_students)
     return RegradeOut(attempts_regraded=len(attempts), scores_changed=changed_scores)

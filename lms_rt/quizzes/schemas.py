@@ -10,8 +10,15 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field
 
 from lms_rt.courses.schemas import Title
+from lms_rt.gradebook.rules import CategoryKey
 from lms_rt.http.pagination import PageQuery
-from lms_rt.quizzes.models import AttemptStatus, QuestionType, QuizType, ReviewPolicy
+from lms_rt.quizzes.models import (
+    AttemptStatus,
+    QuestionType,
+    QuizType,
+    ReviewPolicy,
+    ScoringPolicy,
+)
 from lms_rt.users.schemas import Strict
 
 Points = Annotated[float, Field(ge=0, le=1000)]
@@ -38,6 +45,13 @@ class QuizCreate(Strict):
     review_policy: ReviewPolicy = ReviewPolicy.AFTER_ATTEMPT
     grace_seconds: int = Field(default=30, ge=0, le=600)
     pool_size: int | None = Field(default=None, ge=1, le=1000)
+    scoring_policy: ScoringPolicy = Field(
+        default=ScoringPolicy.HIGHEST,
+        description="which graded attempts the gradebook takes: highest, latest or average",
+    )
+    gradebook_category: CategoryKey = Field(
+        default="quizzes", description="the gradebook category (settings key) it counts in"
+    )
 
 
 class QuizUpdate(Strict):
@@ -55,6 +69,8 @@ class QuizUpdate(Strict):
     review_policy: ReviewPolicy | None = None
     grace_seconds: int | None = Field(default=None, ge=0, le=600)
     pool_size: int | None = Field(default=None, ge=1, le=1000)
+    scoring_policy: ScoringPolicy | None = None
+    gradebook_category: CategoryKey | None = None
 
 
 class QuizOut(BaseModel):
@@ -74,6 +90,8 @@ class QuizOut(BaseModel):
     review_policy: ReviewPolicy
     grace_seconds: int
     pool_size: int | None
+    scoring_policy: ScoringPolicy
+    gradebook_category: str
     is_published: bool
     question_count: int
 

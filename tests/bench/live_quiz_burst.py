@@ -48,6 +48,7 @@ from tests.bench.common import (  # noqa: E402
     lms_server,
     percentile,
     raise_fd_limit,
+    write_json,
 )
 from tests.harness.services import PostgresServer, RedisServer, free_port  # noqa: E402
 
@@ -331,6 +332,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--participants", type=int, default=1000)
     parser.add_argument("--quick", action="store_true", help="200 participants: a fast check")
+    parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args()
     if args.quick:
         args.participants = 200
@@ -351,8 +353,30 @@ def main() -> int:
             print(f"live_quiz_burst: {exc}", file=sys.stderr)
             return 1
     print(report(result, time.monotonic() - began))
-    lost = result["acknowledged"] != result["stored"] or result["stored"] != result["distinct"]
-    if lost or result["closed_received"] != result["participants"]:
+    problems = []
+    if result["acknowledged"] != result["stored"] or result["stored"] != result["distinct"]:
+        problems.append(
+            f"{result['acknowledged']} answers acknowledged, {result['stored']} stored, "
+            f"{result['distinct']} distinct"
+        )
+    if result["closed_received"] != result["participants"]:
+        problems.append(
+            f"question.closed reached {result['closed_received']} of "
+            f"{result['participants']} participants"
+        )
+    write_json(
+        args.json,
+        {
+            "benchmark": "live_quiz_burst",
+            "quick": args.quick,
+            "burst_seconds": BURST_SECONDS,
+            "grace_seconds": GRACE_SECONDS,
+            **result,
+            "problems": problems,
+            "ok": not problems,
+        },
+    )
+    if problems:
         print("\nLOSS — acknowledged, stored and closed counts differ", file=sys.stderr)
         return 1
     return 0

@@ -46,6 +46,7 @@ import orjson  # noqa: E402
 import uvloop  # noqa: E402
 
 from lms_rt.config import Settings  # noqa: E402
+from tests.bench.common import children_of, write_json  # noqa: E402
 from tests.bench.rest.seed import COURSES, LESSONS_PER_SECTION, SECTIONS, Seeded, seed  # noqa: E402
 from tests.harness.services import PostgresServer, RedisServer, free_port  # noqa: E402
 
@@ -129,17 +130,6 @@ def cpu_seconds(pid: int) -> float | None:
         return None
     fields = stat.rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
-
-
-def children_of(parent: int) -> list[int]:
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        with contextlib.suppress(OSError):
-            if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == parent:
-                pids.append(int(entry.name))
-    return pids
 
 
 def listening(pid: int, port: int) -> bool:
@@ -778,6 +768,45 @@ def report(bench: Bench, wall: float) -> str:
     return "\n".join(lines)
 
 
+def summary(bench: Bench, quick: bool) -> dict[str, Any]:
+    """Every figure, machine-readable (``--json``): one row per endpoint, layout and system."""
+    figures = [
+        {
+            "endpoint": key,
+            "label": next(e.label for e in ENDPOINTS if e.key == key),
+            "connections": next(e.connections for e in ENDPOINTS if e.key == key),
+            "processes": processes,
+            "system": system,
+            "requests": fig.wrk.requests,
+            "seconds": fig.wrk.seconds,
+            "requests_per_second": fig.wrk.rate,
+            "p50_ms": fig.wrk.p50_ms,
+            "p99_ms": fig.wrk.p99_ms,
+            "max_ms": fig.wrk.max_ms,
+            "non_2xx": fig.wrk.status,
+            "socket_errors": fig.wrk.socket_errors,
+            "overflows": fig.overflows,
+            "recorded": fig.recorded,
+        }
+        for (key, processes, system), fig in bench.figures.items()
+    ]
+    return {
+        "benchmark": "rest_catalog",
+        "quick": quick,
+        "durations": {
+            "warmup": bench.durations.warmup,
+            "measure": bench.durations.measure,
+            "crowd_measure": bench.durations.crowd_measure,
+        },
+        "courses": COURSES,
+        "pool_max": bench.pool_max,
+        "versions": bench.versions,
+        "figures": figures,
+        "problems": bench.problems,
+        "ok": not bench.problems,
+    }
+
+
 # --- main ----------------------------------------------------------------------------------
 
 
@@ -814,6 +843,7 @@ def main() -> int:
         default=DB_POOL_MAX,
         help=f"LMS_DB_POOL_MAX of each lms_rt process (default {DB_POOL_MAX})",
     )
+    parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("rest_catalog: wrk is not installed (Debian: apt-get install wrk)", file=sys.stderr)
@@ -839,6 +869,7 @@ def main() -> int:
             print("rest_catalog: interrupted; every process was stopped", file=sys.stderr)
             return 130
     print(report(bench, time.monotonic() - began))
+    write_json(args.json, summary(bench, args.quick))
     if bench.problems:
         print("\nCHECKS FAILED — the figures above are not valid:", file=sys.stderr)
         for problem in bench.problems:

@@ -42,7 +42,7 @@ if str(REPO) not in sys.path:
 
 import aiohttp  # noqa: E402
 import orjson  # noqa: E402
-import socketio  # noqa: E402
+import socketio  # type: ignore[import-untyped]  # noqa: E402
 import uvloop  # noqa: E402
 from redis.asyncio import Redis  # noqa: E402
 
@@ -51,14 +51,15 @@ from lms_rt.config import Settings  # noqa: E402
 from lms_rt.migrate import migrate  # noqa: E402
 from lms_rt.realtime.bus import RedisBus  # noqa: E402
 from tests.bench.common import (  # noqa: E402
-    CLOCK_TICKS,
     BenchError,
     Server,
     cpu_seconds,
     lms_server,
+    machine_cpu,
     percentile,
     raise_fd_limit,
     rss_kib,
+    write_json,
 )
 from tests.harness.services import PostgresServer, RedisServer, free_port  # noqa: E402
 
@@ -366,13 +367,6 @@ class ColumnResult:
     final_rss_mib: float | None = None
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-
-
-def machine_cpu() -> tuple[float, float]:
-    """Busy and stolen CPU seconds of the whole machine so far (first line of /proc/stat)."""
-    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    user, nice, system, _idle, _iowait, irq, softirq, steal = values[:8]
-    return (user + nice + system + irq + softirq) / CLOCK_TICKS, steal / CLOCK_TICKS
 
 
 class CpuWatch:
@@ -709,6 +703,14 @@ def _version(dist: str) -> str:
     return version(dist)
 
 
+def fanout_ms(size: int, pick: str) -> Callable[[ColumnResult], float | None]:
+    def get(c: ColumnResult) -> float | None:
+        value = getattr(c.fanout[size], pick) if size in c.fanout else None
+        return None if value is None else value * 1000
+
+    return get
+
+
 def report(results: dict[str, ColumnResult], sizes: Sizes, wall: float) -> str:
     rows: list[tuple[str, list[float | None], Callable[[float], str]]] = []
 
@@ -729,13 +731,7 @@ def report(results: dict[str, ColumnResult], sizes: Sizes, wall: float) -> str:
         for label, pick in (("p50", "p50"), ("p99", "p99")):
             row(
                 f"fan-out {size:,} subscribers, {label} ms [low]",
-                each(
-                    lambda c, s=size, p=pick: (
-                        getattr(c.fanout[s], p) * 1000
-                        if s in c.fanout and getattr(c.fanout[s], p) is not None
-                        else None
-                    )
-                ),
+                each(fanout_ms(size, pick)),
                 lambda v: f"{v:.1f}",
             )
     label = f"{sizes.channels * sizes.per_channel:,} subs over {sizes.channels} channels"
@@ -849,6 +845,66 @@ def foreign_load(cols: list[ColumnResult | None]) -> str:
     return "; ".join(found)
 
 
+def summary(
+    results: dict[str, ColumnResult], sizes: Sizes, quick: bool, problems: list[str]
+) -> dict[str, Any]:
+    """The figures of every column, machine-readable (``--json``): times in milliseconds."""
+
+    def ms(seconds: float | None) -> float | None:
+        return None if seconds is None else seconds * 1000
+
+    columns: dict[str, Any] = {}
+    for name, result in results.items():
+        sustained = result.sustained
+        last = result.steps[-1] if result.steps else None
+        columns[name] = {
+            "idle_sockets": result.idle_sockets,
+            "idle_kib_per_socket": result.idle_kib,
+            "connect_per_second": result.connect_rate,
+            "base_rss_mib": result.base_rss_mib,
+            "final_rss_mib": result.final_rss_mib,
+            "fanout": {
+                str(size): {
+                    "events": len(f.latencies),
+                    "p50_ms": ms(f.p50),
+                    "p99_ms": ms(f.p99),
+                    "missing": f.missing,
+                    "extra": f.extra,
+                }
+                for size, f in sorted(result.fanout.items())
+            },
+            "sustained": None
+            if sustained is None
+            else {
+                "step_rate": sustained.rate,
+                "events_per_second": sustained.achieved_rate,
+                "deliveries_per_second": sustained.achieved_rate * sizes.per_channel,
+                "p50_ms": ms(sustained.p50),
+                "p99_ms": ms(sustained.p99),
+            },
+            "ladder_never_broke": last is not None and last.good,
+            "problems": result.problems,
+            "notes": result.notes,
+        }
+    return {
+        "benchmark": "ws_fanout",
+        "quick": quick,
+        "sizes": {
+            "idle": sizes.idle,
+            "fanout": list(sizes.fanout),
+            "events": sizes.events,
+            "channels": sizes.channels,
+            "per_channel": sizes.per_channel,
+            "step_seconds": sizes.step_seconds,
+        },
+        "throughput_p99_limit_ms": THROUGHPUT_P99_LIMIT * 1000,
+        "columns": columns,
+        "foreign_load": foreign_load([results.get(name) for name in COLUMNS]),
+        "problems": problems,
+        "ok": not problems,
+    }
+
+
 # --- main ----------------------------------------------------------------------------------
 
 
@@ -902,6 +958,7 @@ def main() -> int:
     parser.add_argument(
         "--only", action="append", choices=COLUMNS, help="run only this column (repeatable)"
     )
+    parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args()
     sizes = QUICK if args.quick else FULL
     raise_fd_limit()
@@ -924,6 +981,7 @@ def main() -> int:
             return 1
     print(report(results, sizes, time.monotonic() - began))
     problems = [f"{name}: {p}" for name, r in results.items() for p in r.problems]
+    write_json(args.json, summary(results, sizes, args.quick, problems))
     if problems:
         print("\nLOSSES — the figures above are not valid:", file=sys.stderr)
         for problem in problems:

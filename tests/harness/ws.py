@@ -90,8 +90,11 @@ class WsClient:
         async def until_closed() -> int | None:
             while True:
                 message = await self.ws.receive()
+                if message.type == aiohttp.WSMsgType.CLOSE:
+                    # The code the server sent; ``close_code`` may read 1006 if the server
+                    # dropped the connection before our half of the closing handshake.
+                    return int(message.data)
                 if message.type in (
-                    aiohttp.WSMsgType.CLOSE,
                     aiohttp.WSMsgType.CLOSED,
                     aiohttp.WSMsgType.CLOSING,
                     aiohttp.WSMsgType.ERROR,
