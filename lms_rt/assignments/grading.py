@@ -12,6 +12,7 @@ from lms_rt.assignments import completion, events
 from lms_rt.assignments.models import Assignment, Submission, SubmissionStatus
 from lms_rt.assignments.rules import penalised
 from lms_rt.assignments.schemas import GradeIn
+from lms_rt.audit import trail as audit
 from lms_rt.db import atomic
 from lms_rt.deps import Deps
 from lms_rt.errors import Conflict, Invalid
@@ -85,6 +86,15 @@ async def grade(deps: Deps, grader: User, submission: Submission, data: GradeIn)
             if locked.status == SubmissionStatus.RETURNED
             else SubmissionStatus.GRADED
         )
+        if locked.raw_score is not None:
+            await audit.record(
+                "submission.regraded",
+                "submission",
+                locked.id,
+                actor_id=grader.id,
+                before={"raw_score": locked.raw_score, "score": locked.score},
+                after={"raw_score": raw, "score": penalised(raw, locked.penalty_percent)},
+            )
         await Submission.filter(id=locked.id).update(
             status=status,
             raw_score=raw,

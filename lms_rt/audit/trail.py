@@ -2,7 +2,7 @@
 
 ``record`` must be called inside that transaction (``atomic``): the event commits with the
 change or not at all. The request id and client address come from the request being served
-(set by :func:`audit_context`); a job's events have neither.
+(set by :func:`audit_context`), and so does the actor unless given; a job's events have none.
 """
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ from aiohttp import web
 
 from lms_rt import keys
 from lms_rt.audit.models import AuditEvent
+from lms_rt.auth.permissions import CALLER
 from lms_rt.http.client_ip import client_ip, parse_networks
 from lms_rt.logs import request_id_var
+from lms_rt.users.models import User
 
 _request: contextvars.ContextVar[web.Request | None] = contextvars.ContextVar(
     "audit_request", default=None
@@ -37,6 +39,14 @@ async def audit_context(request: web.Request, handler: Handler) -> web.StreamRes
         _request.reset(token)
 
 
+def _caller_id() -> uuid.UUID | None:
+    request = _request.get()
+    if request is None or CALLER not in request:
+        return None
+    user: User = request[CALLER][0]
+    return user.id
+
+
 def _address() -> str:
     request = _request.get()
     if request is None:
@@ -50,7 +60,7 @@ async def record(
     target_type: str,
     target_id: uuid.UUID | str,
     *,
-    actor_id: uuid.UUID | None,
+    actor_id: uuid.UUID | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     reason: str = "",
@@ -63,7 +73,7 @@ async def record(
         summary["after"] = after
     return await AuditEvent.create(
         created_at=at or datetime.now(UTC),
-        actor_id=actor_id,
+        actor_id=actor_id or _caller_id(),
         action=action,
         target_type=target_type,
         target_id=str(target_id),

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import uuid
 
+from lms_rt.audit import trail as audit
 from lms_rt.auth.permissions import is_admin
 from lms_rt.certificates import issuing
 from lms_rt.certificates.models import Certificate
 from lms_rt.courses.access import is_staff
 from lms_rt.courses.models import Course
+from lms_rt.db import atomic
 from lms_rt.deps import Deps
 from lms_rt.errors import Conflict, Gone, LmsError, NotFound, Unavailable
 from lms_rt.users.models import User
@@ -53,11 +55,20 @@ async def pdf_of(deps: Deps, certificate: Certificate) -> bytes:
 async def revoke(deps: Deps, certificate_id: uuid.UUID, reason: str) -> Certificate:
     """Revocation is final: the number stays known and verifies as revoked from now on."""
     certificate = await find_certificate(certificate_id)
-    changed = await Certificate.filter(id=certificate.id, is_revoked=False).update(
-        is_revoked=True, revoked_at=deps.clock.now(), revoke_reason=reason
-    )
-    if not changed:
-        raise Conflict("This certificate is already revoked")
+    async with atomic(deps):
+        changed = await Certificate.filter(id=certificate.id, is_revoked=False).update(
+            is_revoked=True, revoked_at=deps.clock.now(), revoke_reason=reason
+        )
+        if not changed:
+            raise Conflict("This certificate is already revoked")
+        await audit.record(
+            "certificate.revoked",
+            "certificate",
+            certificate.id,
+            before={"is_revoked": False},
+            after={"is_revoked": True, "number": certificate.number},
+            reason=reason,
+        )
     return await Certificate.get(id=certificate.id)
 
 

@@ -10,6 +10,7 @@ from slugify import slugify
 from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
 
+from lms_rt.audit import trail as audit
 from lms_rt.auth.service import announce_access_changed
 from lms_rt.courses.access import staffed_course_ids
 from lms_rt.courses.models import Course, CourseStaff, Lesson, Section
@@ -190,10 +191,24 @@ async def delete_course(deps: Deps, course: Course) -> bool:
     """Deleted when nobody ever enrolled; otherwise archived (students keep access)."""
     async with atomic(deps) as effects:
         if await Enrollment.filter(course_id=course.id).exists():
-            await Course.filter(id=course.id, archived_at=None).update(archived_at=now())
+            archived = await Course.filter(id=course.id, archived_at=None).update(archived_at=now())
             effects.publish(f"course:{course.id}", "course.updated", {"archived": True})
+            if archived:
+                await audit.record(
+                    "course.archived",
+                    "course",
+                    course.id,
+                    before={"archived": False},
+                    after={"archived": True, "title": course.title},
+                )
             return False
         files = await cleanup.keys_of(course_id=course.id)
+        await audit.record(
+            "course.deleted",
+            "course",
+            course.id,
+            before={"title": course.title, "slug": course.slug},
+        )
         await course.delete()
     await cleanup.delete_objects(deps, files)
     return True

@@ -14,6 +14,7 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
+from lms_rt.audit import trail as audit
 from lms_rt.courses.models import Course
 from lms_rt.db import atomic
 from lms_rt.deps import Deps
@@ -95,6 +96,19 @@ async def set_override(
             reason=data.reason,
             author_id=author.id,
             created_at=now,
+        )
+        await audit.record(
+            "grade.override_lifted" if data.percentage is None else "grade.overridden",
+            "course",
+            course.id,
+            actor_id=author.id,
+            before=None if newest is None else {"percentage": newest.percentage},
+            after={
+                "student_id": str(data.student_id),
+                "item": data.item,
+                "percentage": data.percentage,
+            },
+            reason=data.reason,
         )
         book = await load_book(course.id, deps.clock.now(), [data.student_id])
         publish_book(effects, book)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from lms_rt.audit import trail as audit
 from lms_rt.db import atomic
 from lms_rt.deps import Deps
 from lms_rt.errors import Conflict, Invalid
@@ -61,7 +62,17 @@ async def refund(
         except IntegrityError:
             return await Refund.get(idempotency_key=key)
         fresh = await Payment.get(id=payment.id)
-        await outcomes.refunded(deps, effects, fresh, await _refunded_so_far(fresh))
+        refunded = await _refunded_so_far(fresh)
+        await outcomes.refunded(deps, effects, fresh, refunded)
+        await audit.record(
+            "payment.refunded",
+            "payment",
+            payment.id,
+            actor_id=admin.id,
+            before={"amount_refunded": already},
+            after={"amount_refunded": refunded, "refund_id": str(row.id), "amount": row.amount},
+            reason=reason,
+        )
     return row
 
 

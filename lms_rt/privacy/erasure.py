@@ -26,6 +26,7 @@ from datetime import timedelta
 from typing import Any
 
 from lms_rt.assignments.models import Submission
+from lms_rt.audit import trail as audit
 from lms_rt.auth.models import AuthSession, OneTimeToken
 from lms_rt.auth.service import announce_access_changed, revoke_sessions
 from lms_rt.certificates.models import Certificate
@@ -142,6 +143,14 @@ async def erase(deps: Deps, request_id: uuid.UUID) -> bool:
             return False
         request = await ErasureRequest.get(id=request_id)
         keys = await _erase_user(deps, request.user_id)
+        await audit.record(
+            "user.erased",
+            "user",
+            request.user_id,
+            actor_id=request.requested_by_id,
+            after={"erasure_request_id": str(request.id), "files_deleted": len(keys)},
+            reason=request.reason,
+        )
     for key in keys:
         try:
             await deps.storage.delete(key)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from tortoise.transactions import in_transaction
+
+from lms_rt.audit import trail as audit
 from lms_rt.courses.access import editable_course, is_staff
 from lms_rt.courses.models import Course, Lesson, LessonType
 from lms_rt.db import atomic
@@ -242,6 +245,24 @@ async def set_accommodation(quiz: Quiz, student_id: uuid.UUID, data: Accommodati
     student = await User.filter(id=student_id, role=Role.STUDENT).first()
     if student is None:
         raise NotFound("No such student")
-    await QuizAccommodation.update_or_create(
-        defaults=data.model_dump(), quiz_id=quiz.id, student_id=student.id
-    )
+    async with in_transaction():
+        existing = await QuizAccommodation.filter(quiz_id=quiz.id, student_id=student.id).first()
+        before = (
+            None
+            if existing is None
+            else {
+                "extra_minutes": existing.extra_minutes,
+                "time_multiplier": existing.time_multiplier,
+                "extra_attempts": existing.extra_attempts,
+            }
+        )
+        await QuizAccommodation.update_or_create(
+            defaults=data.model_dump(), quiz_id=quiz.id, student_id=student.id
+        )
+        await audit.record(
+            "quiz.accommodation_set",
+            "quiz",
+            quiz.id,
+            before=before,
+            after={"student_id": str(student.id), **data.model_dump()},
+        )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 
+from lms_rt.audit import trail as audit
 from lms_rt.db import atomic
 from lms_rt.deps import Deps
 from lms_rt.enrollments.models import Enrollment
@@ -103,4 +104,21 @@ async def regrade(deps: Deps, quiz: Quiz, data: RegradeIn) -> RegradeOut:
                     )
         # One recomputation of the gradebook for every student whose score moved.
         await gradebook_cell_changed(effects, quiz, changed_students)
+        await audit.record(
+            "quiz.regraded",
+            "quiz",
+            quiz.id,
+            after={
+                "questions": [
+                    {
+                        "question_id": str(item.question_id),
+                        "answer_key_changed": item.answer_key is not None,
+                        "points": item.points,
+                    }
+                    for item in data.questions
+                ],
+                "attempts_regraded": len(attempts),
+                "scores_changed": changed_scores,
+            },
+        )
     return RegradeOut(attempts_regraded=len(attempts), scores_changed=changed_scores)

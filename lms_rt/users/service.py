@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
+from lms_rt.audit import trail as audit
 from lms_rt.auth.service import announce_access_changed, revoke_sessions
 from lms_rt.db import atomic
 from lms_rt.deps import Deps
@@ -90,8 +91,26 @@ async def admin_update(deps: Deps, admin: User, user_id: uuid.UUID, data: UserAd
             await User.filter(id=target.id).update(**changes)
         if changes.get("is_active") is False:
             await revoke_sessions(target.id, "deactivated")
+        if "is_active" in changes and changes["is_active"] != target.is_active:
+            action = "user.reactivated" if changes["is_active"] else "user.deactivated"
+            await audit.record(
+                action,
+                "user",
+                target.id,
+                actor_id=admin.id,
+                before={"is_active": target.is_active},
+                after={"is_active": changes["is_active"]},
+            )
         if "role" in changes and changes["role"] != target.role:
             announce_access_changed(target.id)
+            await audit.record(
+                "user.role_changed",
+                "user",
+                target.id,
+                actor_id=admin.id,
+                before={"role": target.role.value},
+                after={"role": Role(changes["role"]).value},
+            )
     return await get_user(user_id)
 
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from lms_rt import keys
+from lms_rt.audit.models import AuditEvent
 from lms_rt.enrollments.models import Enrollment, EnrollmentSource, EnrollmentStatus
 from lms_rt.payments.models import (
     Coupon,
@@ -236,6 +237,10 @@ async def test_refunds_are_idempotent_and_a_full_refund_suspends_the_course(pay_
     assert too_much.status == 422
     rest = await client.post(url, json={"request_id": "r2"}, headers=admin)
     assert rest.status == 201 and (await rest.json())["amount"] == PRICE - 50_00
+    # One audit event per refund made; the repeated request and the refused one add none.
+    trail = await AuditEvent.filter(action="payment.refunded").order_by("created_at")
+    assert [e.summary["after"]["amount"] for e in trail] == [50_00, PRICE - 50_00]
+    assert trail[0].reason == "goodwill" and trail[0].target_id == started["payment_id"]
     # Stripe's charge.refunded events arrive later and change nothing more.
     for event in stripe.events:
         if event["type"] == "charge.refunded":
