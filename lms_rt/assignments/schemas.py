@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, HttpUrl, computed_field
 
 from lms_rt.assignments.models import (
     ArchiveStatus,
@@ -14,6 +14,7 @@ from lms_rt.assignments.models import (
     SubmissionStatus,
     SubmissionType,
 )
+from lms_rt.content.markdown import render_markdown
 from lms_rt.courses.schemas import Title
 from lms_rt.http.pagination import PageQuery
 from lms_rt.users.schemas import Strict
@@ -93,6 +94,12 @@ class AssignmentOut(BaseModel):
     allow_resubmission: bool
     server_time: datetime
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def instructions_html(self) -> str:
+        """``instructions`` (Markdown) as sanitised HTML."""
+        return render_markdown(self.instructions)
+
 
 class AssignmentStaffOut(AssignmentOut):
     """What the course's staff see besides."""
@@ -151,6 +158,12 @@ class SubmissionOut(BaseModel):
     graded_by_id: uuid.UUID | None
     graded_at: datetime | None
     returned_at: datetime | None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def feedback_html(self) -> str:
+        """``feedback`` (Markdown) as sanitised HTML."""
+        return render_markdown(self.feedback)
 
 
 class SubmissionsQuery(PageQuery):
@@ -227,6 +240,12 @@ class SubmissionGradedEvent(BaseModel):
     feedback: str
     graded_at: datetime
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def feedback_html(self) -> str:
+        """``feedback`` (Markdown) as sanitised HTML."""
+        return render_markdown(self.feedback)
+
 
 class SubmissionReturnedEvent(BaseModel):
     """``submission.returned`` on ``user:<student_id>``: a new attempt is asked for."""
@@ -238,6 +257,12 @@ class SubmissionReturnedEvent(BaseModel):
     attempt: int
     feedback: str
     returned_at: datetime
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def feedback_html(self) -> str:
+        """``feedback`` (Markdown) as sanitised HTML."""
+        return render_markdown(self.feedback)
 
 
 class ArchiveReadyEvent(BaseModel):

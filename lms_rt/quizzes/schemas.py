@@ -7,8 +7,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
+from lms_rt.content.markdown import render_markdown
 from lms_rt.courses.schemas import Title
 from lms_rt.gradebook.rules import CategoryKey
 from lms_rt.http.pagination import PageQuery
@@ -94,6 +95,12 @@ class QuizOut(BaseModel):
     gradebook_category: str
     is_published: bool
     question_count: int
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def description_html(self) -> str:
+        """``description`` (Markdown) as sanitised HTML."""
+        return render_markdown(self.description)
 
 
 class QuestionCreate(Strict):

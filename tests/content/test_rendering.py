@@ -12,10 +12,11 @@ from lms_rt.content.markdown import render_markdown
 from lms_rt.http.headers import PAGE_CSP
 from lms_rt.paths import STATIC_DIR
 from lms_rt.users.models import Role
+from tests.assignments.helpers import assignment_course, enrolled, graded, submitted
 from tests.content.xss import PAYLOADS, unsafe_parts
 from tests.factories import create_course, create_user, enroll, signed_in
 from tests.pages.helpers import sign_in
-from tests.quizzes.helpers import socket
+from tests.quizzes.helpers import course_with_staff, create_quiz, single, socket, student_in
 
 API = "/api/v1"
 CORPUS = "\n\n".join(PAYLOADS)
@@ -172,3 +173,34 @@ def test_page_scripts_never_write_markup():
         path.name for path in Path(STATIC_DIR).glob("*.js") if sinks.search(path.read_text())
     ]
     assert offenders == []
+
+
+async def test_assignment_instructions_and_feedback(client):
+    setup = await assignment_course(client, instructions=CORPUS)
+    student, headers = await enrolled(client, setup)
+    shown = await (
+        await client.get(f"{API}/assignments/{setup.assignment['id']}", headers=headers)
+    ).json()
+    assert shown["instructions"] == CORPUS and unsafe_parts(shown["instructions_html"]) == []
+    ws = await socket(client, headers, f"user:{student.id}")
+    submission = await submitted(client, setup, headers)
+    await graded(client, submission["id"], setup.teacher_headers, raw_score=50, feedback=CORPUS)
+    [mine] = await (
+        await client.get(
+            f"{API}/assignments/{setup.assignment['id']}/submissions/mine", headers=headers
+        )
+    ).json()
+    assert mine["feedback"] == CORPUS and unsafe_parts(mine["feedback_html"]) == []
+    event = await ws.expect("event")
+    while event["type"] != "submission.graded":
+        event = await ws.expect("event")
+    assert unsafe_parts(event["data"]["feedback_html"]) == []
+    await ws.close()
+
+
+async def test_quiz_descriptions(client):
+    _, staff, course = await course_with_staff(client)
+    quiz, _ = await create_quiz(client, staff, course, [single()], description=CORPUS)
+    _, headers, _ = await student_in(client, course)
+    shown = await (await client.get(f"{API}/quizzes/{quiz['id']}", headers=headers)).json()
+    assert shown["description"] == CORPUS and unsafe_parts(shown["description_html"]) == []
