@@ -7,6 +7,7 @@ personal data is not either (a chat export holds the user's own messages, not th
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from lms_rt.assignments.models import Submission
@@ -14,6 +15,7 @@ from lms_rt.auth.models import AuthSession
 from lms_rt.certificates.models import Certificate
 from lms_rt.enrollments.models import Enrollment, LessonProgress
 from lms_rt.files.models import FilePurpose, StoredFile
+from lms_rt.gradebook.book import load_book
 from lms_rt.live.models import LiveAnswer, LiveAttendance, LiveMessage, LiveParticipant
 from lms_rt.notifications.models import Notification, NotificationPreference
 from lms_rt.payments.models import Payment, Refund, Subscription
@@ -86,6 +88,23 @@ async def live(user_id: uuid.UUID) -> dict[str, Document]:
     }
 
 
+async def grades(user_id: uuid.UUID, now: datetime) -> list[dict[str, Any]]:
+    """The student's own gradebook row in each course they are graded in, as they see it."""
+    course_ids = await Enrollment.filter(student_id=user_id).values_list("course_id", flat=True)
+    documents = []
+    for course_id in course_ids:
+        book = await load_book(course_id, now, [user_id])  # type: ignore[arg-type]
+        if book.rows:
+            documents.append(
+                {
+                    "course_id": str(course_id),
+                    "columns": [c.model_dump(mode="json") for c in book.columns],
+                    "grades": book.rows[0].model_dump(mode="json"),
+                }
+            )
+    return documents
+
+
 async def certificates(user_id: uuid.UUID) -> list[dict[str, Any]]:
     return await Certificate.filter(student_id=user_id).values(
         "id", "number", "course_id", "course_title", "student_name", "instructor_name",
@@ -131,12 +150,13 @@ async def uploaded_files(user_id: uuid.UUID) -> list[StoredFile]:
     )
 
 
-async def documents(user: User) -> dict[str, Document]:
+async def documents(user: User, now: datetime) -> dict[str, Document]:
     """One document per file name inside the export."""
     return {
         "profile.json": await profile(user),
         "learning.json": await learning(user.id),
         "assessments.json": await assessments(user.id),
+        "grades.json": await grades(user.id, now),
         "live_sessions.json": await live(user.id),
         "certificates.json": await certificates(user.id),
         "payments.json": await payments(user.id),

@@ -57,7 +57,7 @@ async def build_data_export(ctx: dict[str, Any], export_id: str) -> str:
     user = export.user
     builder = ZipBuilder()
     try:
-        for name, document in (await collect.documents(user)).items():
+        for name, document in (await collect.documents(user, deps.clock.now())).items():
             await builder.add(name, json_bytes(document))
         files = await collect.uploaded_files(user.id)
         listing = []

@@ -75,6 +75,8 @@ async def test_the_export_holds_the_users_data_and_nobody_elses(client, tmp_path
     assert any(n["type"] == "enrollment_confirmed" for n in inbox["notifications"])
     [entry] = json.loads(entries["files.json"])
     assert entry["original_name"] == "me.png" and entries[entry["entry"]] == avatar
+    [graded] = json.loads(entries["grades.json"])
+    assert graded["course_id"] == str(course.id) and "final_percentage" in json.dumps(graded)
     assert {"assessments.json", "certificates.json", "payments.json"} <= set(entries)
     # The user was told in the inbox (and by mail, as this type's default asks).
     assert await Notification.filter(user_id=student.id, type="data_export_ready").count() == 1
