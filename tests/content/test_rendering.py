@@ -10,7 +10,7 @@ import pytest
 
 from lms_rt.content.markdown import render_markdown
 from lms_rt.http.headers import PAGE_CSP
-from lms_rt.paths import STATIC_DIR
+from lms_rt.paths import STATIC_DIR, TEMPLATES_DIR
 from lms_rt.users.models import Role
 from tests.assignments.helpers import assignment_course, enrolled, graded, submitted
 from tests.content.xss import PAYLOADS, unsafe_parts
@@ -204,3 +204,21 @@ async def test_quiz_descriptions(client):
     _, headers, _ = await student_in(client, course)
     shown = await (await client.get(f"{API}/quizzes/{quiz['id']}", headers=headers)).json()
     assert shown["description"] == CORPUS and unsafe_parts(shown["description_html"]) == []
+
+
+def test_every_template_autoescapes(client):
+    """No template switches escaping off, and the pages' environment escapes every template
+    (pages wrap only the sanitiser's output in ``Markup``)."""
+    import aiohttp_jinja2
+
+    environment = aiohttp_jinja2.get_env(client.app)
+    offenders = [
+        path.name
+        for path in Path(TEMPLATES_DIR).rglob("*.*")
+        if re.search(r"\|\s*safe\b|autoescape\s+false", path.read_text())
+    ]
+    assert offenders == []
+    for name in environment.list_templates():
+        assert environment.autoescape is True or environment.autoescape(name), name
+    rendered = environment.from_string("{{ x }}").render(x="<script>")
+    assert rendered == "&lt;script&gt;"
