@@ -179,6 +179,8 @@ class Settings(BaseSettings):
     webhook_tolerance_seconds: int = 300
 
     job_timeout_seconds: int = 60
+    # Jobs one worker runs at once, per queue (``lms-rt worker --concurrency`` overrides it).
+    worker_concurrency: int = Field(default=10, ge=1, le=1000)
     log_level: str = "INFO"
     log_json: bool = True
 
