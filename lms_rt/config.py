@@ -84,7 +84,15 @@ class Settings(BaseSettings):
     data_dir: Path = Path("var")
     database_url: str = ""
     redis_url: str = ""
-    db_pool_max: int = 10
+    # PostgreSQL connections per process (min kept open, max opened under load), how long to
+    # wait for one, and server-side limits on a statement and on an idle open transaction.
+    db_pool_min: int = Field(default=1, ge=0)
+    db_pool_max: int = Field(default=10, ge=1)
+    db_connect_timeout_seconds: float = Field(default=5.0, gt=0)
+    db_statement_timeout_ms: int = Field(default=30_000, ge=0)
+    db_idle_in_transaction_timeout_ms: int = Field(default=60_000, ge=0)
+    # 0 behind PgBouncer in transaction mode, which cannot keep prepared statements.
+    db_statement_cache_size: int = Field(default=100, ge=0)
 
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
@@ -295,7 +303,7 @@ def tortoise_config(settings: Settings) -> dict[str, Any]:
     if url.startswith(("postgres://", "postgresql://")):
         connection = {
             "engine": "tortoise.backends.asyncpg",
-            "credentials": _postgres_credentials(url, settings.db_pool_max),
+            "credentials": _postgres_credentials(url, settings),
         }
     return {
         "connections": {"default": connection},
@@ -305,12 +313,20 @@ def tortoise_config(settings: Settings) -> dict[str, Any]:
     }
 
 
-def _postgres_credentials(url: str, pool_max: int) -> dict[str, Any]:
+def _postgres_credentials(url: str, settings: Settings) -> dict[str, Any]:
+    """Tortoise hands keys it does not know to ``asyncpg.create_pool``."""
     from tortoise.backends.base.config_generator import expand_db_url
 
     credentials: dict[str, Any] = expand_db_url(url)["credentials"]
-    credentials["maxsize"] = pool_max
-    credentials["minsize"] = 1
+    credentials["maxsize"] = settings.db_pool_max
+    credentials["minsize"] = min(settings.db_pool_min, settings.db_pool_max)
+    credentials["timeout"] = settings.db_connect_timeout_seconds
+    credentials["statement_cache_size"] = settings.db_statement_cache_size
+    credentials["server_settings"] = {
+        "application_name": "lms_rt",
+        "statement_timeout": str(settings.db_statement_timeout_ms),
+        "idle_in_transaction_session_timeout": str(settings.db_idle_in_transaction_timeout_ms),
+    }
     return credentials
 
 

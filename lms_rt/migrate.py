@@ -30,8 +30,12 @@ async def migrate(settings: Settings) -> list[str]:
     lock = await asyncpg.connect(_asyncpg_dsn(settings.effective_database_url))
     try:
         await lock.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK_KEY)
+        # A migration may rewrite a large table: no statement or idle-transaction limit.
+        unlimited = settings.model_copy(
+            update={"db_statement_timeout_ms": 0, "db_idle_in_transaction_timeout_ms": 0}
+        )
         async with Command(
-            tortoise_config=tortoise_config(settings),
+            tortoise_config=tortoise_config(unlimited),
             app="models",
             location=str(MIGRATIONS_DIR),
         ) as command:

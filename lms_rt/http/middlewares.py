@@ -13,8 +13,9 @@ from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
 from lms_rt import keys
-from lms_rt.errors import LmsError, RateLimited, error_for_status
+from lms_rt.errors import LmsError, RateLimited, Unavailable, error_for_status
 from lms_rt.http.client_ip import client_ip, parse_networks
+from lms_rt.http.outages import RETRY_AFTER_SECONDS, is_outage
 from lms_rt.logs import request_id_var, safe_url
 
 access_log = logging.getLogger("lms_rt.access")
@@ -105,7 +106,17 @@ async def render_errors(request: web.Request, handler: Handler) -> web.StreamRes
         # nothing failed on our side.
         access_log.info("client left during %s %s: %s", request.method, request.path, exc)
         raise
-    except Exception:
+    except Exception as exc:
+        if is_outage(exc):
+            error_log.warning(
+                "backing service unavailable on %s %s: %r", request.method, request.path, exc
+            )
+            return error_response(
+                Unavailable(
+                    "A service this needs is briefly unavailable; try again shortly",
+                    headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+                )
+            )
         error_log.exception("unhandled error on %s %s", request.method, request.path)
         return error_response(LmsError())
 
@@ -118,7 +129,14 @@ def rate_limit(trusted_proxies: list[str]) -> Middleware:
     async def limit(request: web.Request, handler: Handler) -> web.StreamResponse:
         if request.path in _UNLIMITED_PATHS or request.path.startswith("/static/"):
             return await handler(request)
-        retry_after = await request.app[keys.RATE_LIMITER].hit(client_ip(request, trusted))
+        try:
+            retry_after = await request.app[keys.RATE_LIMITER].hit(client_ip(request, trusted))
+        except Exception as exc:
+            if not is_outage(exc):
+                raise
+            # The shared counters are away (Redis restarting): serve rather than refuse all.
+            error_log.warning("rate limit counters unavailable, not limiting: %r", exc)
+            retry_after = None
         if retry_after is not None:
             raise RateLimited("Too many requests; slow down", retry_after=retry_after)
         return await handler(request)

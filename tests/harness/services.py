@@ -253,6 +253,15 @@ class PostgresServer:
         self._pg_ctl_stop()
         self._pg_ctl_start()
 
+    def pause(self) -> None:
+        """Stop the server but keep its port and data, for :meth:`resume` (an outage)."""
+        if not self.running:
+            raise ServiceError("PostgresServer is not running")
+        self._pg_ctl_stop()
+
+    def resume(self) -> None:
+        self._pg_ctl_start()
+
     def stop(self) -> None:
         if not self.running:
             return
