@@ -31,6 +31,7 @@ from lms_rt.enrollments import views as enrollments_views
 from lms_rt.files import views as files_views
 from lms_rt.gradebook import views as gradebook_views
 from lms_rt.http import headers, middlewares
+from lms_rt.http.forwarded import forwarded
 from lms_rt.http.openapi import ApiRegistry, ApiRoutes
 from lms_rt.jobs.cron import inline_cron_context
 from lms_rt.live import realtime as live_realtime
@@ -90,6 +91,7 @@ def create_app(settings: Settings) -> web.Application:
     app = web.Application(
         client_max_size=settings.max_body_bytes,
         middlewares=[
+            forwarded(settings.trusted_proxies),
             middlewares.request_context,
             middlewares.render_errors,
             middlewares.rate_limit(settings.trusted_proxies),

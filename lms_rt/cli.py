@@ -4,38 +4,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import ctypes
-import logging
 import os
-import shutil
-import signal
 import sys
-import tempfile
-import time
-from collections.abc import Coroutine, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from lms_rt.config import ConfigurationError, Settings, load_settings
 from lms_rt.jobs.registry import QUEUES
 from lms_rt.logs import configure_logging
-
-log = logging.getLogger("lms_rt.supervisor")
-
-# Time a stopping server gives in-flight requests (its sockets hear 1001 first).
-SHUTDOWN_TIMEOUT = 10.0
-# A child that dies within STABLE_SECONDS of starting is crash-looping: each further restart
-# waits twice as long as the last, from RESTART_BASE_DELAY up to RESTART_MAX_DELAY.
-RESTART_BASE_DELAY = 0.5
-RESTART_MAX_DELAY = 30.0
-STABLE_SECONDS = 30.0
-# A replacement must answer /ready within this during a rolling restart, or the rolling
-# restart stops there and the process it would have replaced keeps serving.
-READY_TIMEOUT = 60.0
-# Children still running this long after SIGTERM (past their own shutdown) are killed.
-STOP_TIMEOUT = SHUTDOWN_TIMEOUT + 20.0
+from lms_rt.supervisor import SHUTDOWN_TIMEOUT, control_socket, follow_parent, supervise
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -117,25 +95,12 @@ def _serve(
     )
 
 
-def control_socket(control_dir: Path, pid: int) -> Path:
-    return control_dir / f"{pid}.sock"
-
-
 def _control_dir_problem(control_dir: Path) -> str | None:
     # sun_path holds 108 bytes with its terminating NUL; pids go up to 2**22 on Linux.
     longest = control_socket(control_dir.resolve(), 2**22)
     if len(os.fsencode(longest)) > 107:
         return f"--control-dir {control_dir} is too long a path for a Unix socket"
     return None
-
-
-def _follow_parent(parent_pid: int) -> None:
-    """Get SIGTERM when the supervisor dies, so that no server outlives it unsupervised."""
-    if sys.platform.startswith("linux"):
-        pr_set_pdeathsig = 1
-        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, int(signal.SIGTERM))
-    if os.getppid() != parent_pid:
-        sys.exit("lms-rt serve: the supervisor exited before this server started")
 
 
 def _workers_problem(settings: Settings, workers: int) -> str | None:
@@ -150,201 +115,6 @@ def _workers_problem(settings: Settings, workers: int) -> str | None:
             "runner inside one process, so several processes would not see each other's events"
         )
     return None
-
-
-# --- serve --workers N: a small supervisor ---------------------------------------------------
-
-
-@dataclass(eq=False)
-class Child:
-    process: asyncio.subprocess.Process
-    control: Path
-    started: float
-    # Stopped on purpose (shutdown, rolling restart): its exit is not a crash.
-    retiring: bool = False
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
-
-class Supervisor:
-    """N ``lms-rt serve`` children on one port: restarts a child that dies (with back-off),
-    replaces them one at a time on SIGHUP, and on SIGTERM/SIGINT stops them all, then exits.
-
-    Children run in their own process group, so a terminal's Ctrl+C reaches them once, through
-    this process, rather than twice.
-    """
-
-    def __init__(self, argv: Sequence[str], workers: int, control_dir: Path) -> None:
-        self.argv = list(argv)
-        self.control_dir = control_dir
-        self.slots: list[Child | None] = [None] * workers
-        self.children: set[Child] = set()
-        self._failures = [0] * workers
-        self._stopping = asyncio.Event()
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._rolling: asyncio.Task[None] | None = None
-        self._roll_again = False
-
-    async def run(self) -> None:
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, self.stop)
-        loop.add_signal_handler(signal.SIGHUP, self.rolling_restart)
-        try:
-            for slot in range(len(self.slots)):
-                if not self._stopping.is_set():
-                    self.slots[slot] = await self._spawn(slot)
-            await self._stopping.wait()
-            await self._shutdown()
-        finally:
-            for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-                loop.remove_signal_handler(sig)
-
-    def stop(self) -> None:
-        log.info("stopping %d server process(es)", len(self.children))
-        self._stopping.set()
-
-    def rolling_restart(self) -> None:
-        if self._stopping.is_set():
-            return
-        if self._rolling is not None and not self._rolling.done():
-            # A deploy during a rolling restart: go round once more when this one is done.
-            self._roll_again = True
-            return
-        self._rolling = self._spawn_task(self._roll())
-
-    async def _spawn(self, slot: int) -> Child:
-        process = await asyncio.create_subprocess_exec(
-            *self.argv,
-            "--control-dir",
-            str(self.control_dir),
-            "--parent-pid",
-            str(os.getpid()),
-            stdin=asyncio.subprocess.DEVNULL,
-            process_group=0,
-        )
-        child = Child(process, control_socket(self.control_dir, process.pid), time.monotonic())
-        self.children.add(child)
-        self._spawn_task(self._watch(slot, child))
-        log.info("server process %d started (slot %d)", child.pid, slot)
-        return child
-
-    def _spawn_task(self, coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
-        task = asyncio.create_task(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
-
-    async def _watch(self, slot: int, child: Child) -> None:
-        code = await child.process.wait()
-        self.children.discard(child)
-        with contextlib.suppress(OSError):
-            child.control.unlink()
-        if child.retiring or self._stopping.is_set() or self.slots[slot] is not child:
-            return
-        lived = time.monotonic() - child.started
-        self._failures[slot] = self._failures[slot] + 1 if lived < STABLE_SECONDS else 1
-        delay = min(RESTART_MAX_DELAY, RESTART_BASE_DELAY * 2 ** (self._failures[slot] - 1))
-        log.warning(
-            "server process %d exited unexpectedly (code %s) after %.1f s; restarting in %.1f s",
-            child.pid,
-            code,
-            lived,
-            delay,
-        )
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stopping.wait(), delay)
-        # Meanwhile a rolling restart may have filled the slot, or a stop begun.
-        if not self._stopping.is_set() and self.slots[slot] is child:
-            self.slots[slot] = await self._spawn(slot)
-
-    async def _roll(self) -> None:
-        while True:
-            self._roll_again = False
-            for slot in range(len(self.slots)):
-                if self._stopping.is_set() or not await self._replace(slot):
-                    return
-            if not self._roll_again:
-                log.info("rolling restart done")
-                return
-
-    async def _replace(self, slot: int) -> bool:
-        """Start a replacement, wait until it is ready, then stop the process it replaces."""
-        # Until it takes the slot, the replacement's death is not restarted (see _watch).
-        new = await self._spawn(slot)
-        if not await self._until_ready(new):
-            log.error(
-                "rolling restart stopped: replacement %d not ready within %.0f s; "
-                "the running processes keep serving",
-                new.pid,
-                READY_TIMEOUT,
-            )
-            await self._terminate([new])
-            return False
-        old, self.slots[slot] = self.slots[slot], new
-        if old is not None:
-            old.retiring = True
-            await self._terminate([old])
-        log.info("slot %d: process %d replaced by %d", slot, old.pid if old else 0, new.pid)
-        return True
-
-    async def _until_ready(self, child: Child) -> bool:
-        import aiohttp
-
-        deadline = time.monotonic() + READY_TIMEOUT
-        while time.monotonic() < deadline and not self._stopping.is_set():
-            if child.process.returncode is not None:
-                return False
-            with contextlib.suppress(aiohttp.ClientError, OSError, TimeoutError):
-                connector = aiohttp.UnixConnector(path=str(child.control))
-                async with (
-                    aiohttp.ClientSession(connector=connector) as session,
-                    session.get("http://localhost/ready", timeout=aiohttp.ClientTimeout(2)) as r,
-                ):
-                    if r.status == 200:
-                        return True
-            await asyncio.sleep(0.2)
-        return False
-
-    async def _terminate(self, children: Sequence[Child]) -> None:
-        """SIGTERM (graceful: 1001 to sockets, requests finish), SIGKILL past STOP_TIMEOUT."""
-        for child in children:
-            child.retiring = True
-            if child.process.returncode is None:
-                child.process.send_signal(signal.SIGTERM)
-        waits = [child.process.wait() for child in children]
-        try:
-            await asyncio.wait_for(asyncio.gather(*waits), STOP_TIMEOUT)
-        except TimeoutError:
-            for child in children:
-                if child.process.returncode is None:
-                    log.error("server process %d ignored SIGTERM; killing it", child.pid)
-                    child.process.kill()
-            await asyncio.gather(*(child.process.wait() for child in children))
-
-    async def _shutdown(self) -> None:
-        if self._rolling is not None:
-            self._rolling.cancel()
-            await asyncio.gather(self._rolling, return_exceptions=True)
-        await self._terminate(list(self.children))
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        log.info("all server processes stopped")
-
-
-def _supervise(settings: Settings, args: argparse.Namespace) -> None:
-    argv = [sys.executable, "-m", "lms_rt", "serve"]
-    argv += ["--host", args.host or settings.host, "--port", str(args.port or settings.port)]
-    own_dir = args.control_dir is None
-    control_dir: Path = args.control_dir or Path(tempfile.mkdtemp(prefix="lms-rt-"))
-    try:
-        asyncio.run(Supervisor(argv, args.workers, control_dir).run())
-    finally:
-        if own_dir:
-            shutil.rmtree(control_dir, ignore_errors=True)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -368,10 +138,13 @@ def main(argv: Sequence[str] | None = None) -> None:
             problem = _workers_problem(settings, args.workers)
             if problem:
                 sys.exit(f"lms-rt serve: {problem}")
-            _supervise(settings, args)
+            child = [sys.executable, "-m", "lms_rt", "serve"]
+            child += ["--host", args.host or settings.host]
+            child += ["--port", str(args.port or settings.port)]
+            supervise(child, args.workers, args.control_dir)
             return
         if args.parent_pid is not None:
-            _follow_parent(args.parent_pid)
+            follow_parent(args.parent_pid)
         _serve(settings, args.host, args.port, args.control_dir)
     elif args.command == "worker":
         from lms_rt.jobs.worker import run_workers

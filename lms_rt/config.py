@@ -144,6 +144,15 @@ class Settings(BaseSettings):
     ws_heartbeat_seconds: float = 25.0
     # After a token expires the client has this long to send a fresh one before 4401.
     ws_reauth_grace_seconds: float = 30.0
+    # A stopping process lets calls already being handled send their replies for up to this
+    # long before its sockets hear 1001 (a live answer's batch commits in well under a second).
+    ws_shutdown_grace_seconds: float = Field(default=2.0, ge=0)
+    # Connection seats of a process that died without a goodbye (SIGKILL, a lost machine)
+    # stop counting within this; a live process renews its presence three times as often.
+    ws_seat_ttl_seconds: float = Field(default=10.0, ge=1)
+    # Redis Cluster: a channel's pub/sub name carries its keys' hash tag and events go out by
+    # SPUBLISH/SSUBSCRIBE (Redis >= 7), so each channel lives on one shard.
+    redis_sharded_pubsub: bool = False
 
     # Files. "local" keeps them under data_dir/files; "s3" in a bucket of an S3-compatible store.
     storage_backend: Literal["local", "s3"] = "local"

@@ -52,6 +52,7 @@ async def open_bus(settings: Settings, redis: Redis | None) -> AsyncIterator[Bus
             redis,
             history_size=settings.ws_history_size,
             history_ttl=settings.ws_history_ttl_seconds,
+            sharded=settings.redis_sharded_pubsub,
         )
     else:
         bus = MemoryBus(history_size=settings.ws_history_size)

@@ -25,6 +25,8 @@ from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 from redis.exceptions import RedisError
 
+from lms_rt.realtime.sharded_pubsub import ShardedPubSub
+
 log = logging.getLogger(__name__)
 
 # Enough for a client away for a minute of a busy live quiz; older gaps refetch over REST.
@@ -160,8 +162,9 @@ class MemoryBus(Bus):
 
 
 # KEYS: meta (hash: seq, epoch), log (stream). ARGV: prefix, suffix, maxlen, ttl, new epoch,
-# pub/sub name. One script, so numbering, history and delivery can never disagree; seq and epoch
-# share one hash so that eviction or expiry loses both or neither.
+# pub/sub name (sharded: on the keys' slot, as a script requires). One script, so numbering,
+# history and delivery can never disagree; seq and epoch share one hash so that eviction or
+# expiry loses both or neither.
 _PUBLISH = """
 local epoch = redis.call('HGET', KEYS[1], 'epoch')
 if not epoch then
@@ -177,6 +180,12 @@ redis.call('EXPIRE', KEYS[2], ARGV[4])
 redis.call('PUBLISH', ARGV[6], frame)
 return seq
 """
+
+
+def _publish_script(command: str) -> str:
+    """The publish script delivering with ``PUBLISH`` or, sharded, ``SPUBLISH``."""
+    return _PUBLISH.replace("redis.call('PUBLISH'", f"redis.call('{command}'")
+
 
 # The channel's position, giving a channel nobody has published on yet its epoch.
 _POSITION = """
@@ -206,6 +215,10 @@ return ARGV[2]
 class RedisBus(Bus):
     """Redis: per-channel seq and epoch in a hash, a capped stream, pub/sub for delivery.
 
+    ``sharded``: delivery by sharded pub/sub (``SPUBLISH``/``SSUBSCRIBE``) on a channel named
+    with the same hash tag as the keys, ``lms:rt:{<channel>}:ch``, so a channel's keys and its
+    delivery share one Redis Cluster slot. Off, the names are the classic ``lms:rt:ch:<channel>``.
+
     Each process holds one pub/sub connection subscribed only to the channels its own sockets
     follow. Missed pub/sub messages (a dropped connection, a restart) are detected by sequence
     gaps and by a periodic position check, and filled from the stream. A Redis restart (its
@@ -224,13 +237,15 @@ class RedisBus(Bus):
         history_size: int = DEFAULT_HISTORY_SIZE,
         history_ttl: int = DEFAULT_HISTORY_TTL_SECONDS,
         prefix: str = "lms:rt",
+        sharded: bool = False,
     ) -> None:
         super().__init__()
         self.redis = redis
+        self.sharded = sharded
         self._history_size = history_size
         self._history_ttl = history_ttl
         self._prefix = prefix
-        self._publish = redis.register_script(_PUBLISH)
+        self._publish = redis.register_script(_publish_script("SPUBLISH" if sharded else "PUBLISH"))
         self._position = redis.register_script(_POSITION)
         self._rotate = redis.register_script(_ROTATE)
         self._pubsub: PubSub | None = None
@@ -250,10 +265,33 @@ class RedisBus(Bus):
         return [f"{tag}:meta", f"{tag}:log"]
 
     def _pubsub_name(self, channel: str) -> str:
+        if self.sharded:
+            return f"{self._prefix}:{{{channel}}}:ch"
         return f"{self._prefix}:ch:{channel}"
 
+    def _channel_of(self, name: str) -> str:
+        if self.sharded:
+            return name[len(self._prefix) + 2 : -len("}:ch")]
+        return name[len(self._prefix) + 4 :]
+
+    def _new_pubsub(self) -> PubSub:
+        return ShardedPubSub(self.redis.connection_pool) if self.sharded else self.redis.pubsub()
+
+    async def _listen(self, pubsub: PubSub, channels: Sequence[str]) -> None:
+        names = [self._pubsub_name(channel) for channel in channels]
+        if isinstance(pubsub, ShardedPubSub):
+            await pubsub.ssubscribe(*names)
+        else:
+            await pubsub.subscribe(*names)
+
+    async def _unlisten(self, pubsub: PubSub, channel: str) -> None:
+        if isinstance(pubsub, ShardedPubSub):
+            await pubsub.sunsubscribe(self._pubsub_name(channel))
+        else:
+            await pubsub.unsubscribe(self._pubsub_name(channel))
+
     async def start(self) -> None:
-        self._pubsub = self.redis.pubsub()
+        self._pubsub = self._new_pubsub()
         self._run_id = await self._current_run_id()
         self._tasks = [
             asyncio.create_task(self._read_loop(), name="bus-reader"),
@@ -361,7 +399,7 @@ class RedisBus(Bus):
         self._epochs.pop(channel, None)
         if self._pubsub is not None:
             try:
-                await self._pubsub.unsubscribe(self._pubsub_name(channel))
+                await self._unlisten(self._pubsub, channel)
             except (RedisError, OSError):
                 log.warning("unsubscribe from %s failed; the reader will resubscribe", channel)
 
@@ -376,7 +414,7 @@ class RedisBus(Bus):
         confirmed = asyncio.get_running_loop().create_future()
         self._confirmations[channel] = confirmed
         try:
-            await self._pubsub.subscribe(self._pubsub_name(channel))
+            await self._listen(self._pubsub, [channel])
             await asyncio.wait_for(asyncio.shield(confirmed), 5)
         except (RedisError, OSError, TimeoutError):
             # The reader resubscribes after it reconnects; the position check fills the gap.
@@ -415,13 +453,13 @@ class RedisBus(Bus):
                 log.exception("bus reader failed on a message; going on")
 
     async def _reconnect(self) -> None:
-        old, self._pubsub = self._pubsub, self.redis.pubsub()
+        old, self._pubsub = self._pubsub, self._new_pubsub()
         if old is not None:
             with contextlib.suppress(RedisError, OSError):
                 await old.aclose()
         channels = list(self._listeners)
         if channels:
-            await self._pubsub.subscribe(*(self._pubsub_name(c) for c in channels))
+            await self._listen(self._pubsub, channels)
         await self._check_restart()
         for channel in channels:
             self._schedule_catch_up(channel)
@@ -448,14 +486,13 @@ class RedisBus(Bus):
 
     def _on_message(self, message: dict[str, Any]) -> None:
         kind = message.get("type")
-        name = message["channel"].decode()
-        channel = name[len(self._prefix) + 4 :]
-        if kind == "subscribe":
+        channel = self._channel_of(message["channel"].decode())
+        if kind in ("subscribe", "ssubscribe"):
             future = self._confirmations.get(channel)
             if future is not None and not future.done():
                 future.set_result(None)
             return
-        if kind != "message" or channel not in self._listeners:
+        if kind not in ("message", "smessage") or channel not in self._listeners:
             return
         frame: bytes = message["data"]
         seq = seq_of(channel, frame)

@@ -89,16 +89,23 @@ class Gateway:
         self._auth_watch = _AuthWatch(self)
         self._tasks: list[asyncio.Task[None]] = []
         self.closing = False
+        # How many sockets are handling a frame right now; shutdown waits for them to answer.
+        self._busy = 0
+        self._idle: asyncio.Event | None = None
 
     async def start(self) -> None:
         self._tasks.append(asyncio.create_task(self._recheck_sessions_loop()))
 
     async def stop(self) -> None:
-        """Graceful shutdown: 1001 tells clients to reconnect, to another process."""
+        """Graceful shutdown: no further frames are taken in; calls already being handled get
+        their replies out (within the grace period); then 1001 tells clients to reconnect,
+        to another process. A call is thus answered or never carried out, unless it outlasts
+        the grace period."""
         self.closing = True
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._until_idle(self.settings.ws_shutdown_grace_seconds)
         await asyncio.gather(
             *(
                 self._close(c, protocol.CLOSE_GOING_AWAY, "server restarting")
@@ -106,6 +113,19 @@ class Gateway:
             ),
             return_exceptions=True,
         )
+
+    async def _until_idle(self, grace: float) -> None:
+        if not self._busy:
+            return
+        self._idle = asyncio.Event()
+        try:
+            await asyncio.wait_for(self._idle.wait(), grace)
+        except TimeoutError:
+            log.warning(
+                "%d socket(s) still handling a frame after %.1f s; closing them anyway",
+                self._busy,
+                grace,
+            )
 
     # --- handshake -----------------------------------------------------------------------
 
@@ -155,6 +175,10 @@ class Gateway:
             async for message in ws:
                 if connection.closed:
                     break
+                if self.closing:
+                    # Stopping: a frame not yet taken in is dropped unanswered (the 1001 follows
+                    # shortly), so the client knows to send it again elsewhere.
+                    continue
                 if message.type == WSMsgType.BINARY:
                     await self._close(connection, protocol.CLOSE_UNSUPPORTED, "text frames only")
                     break
@@ -163,7 +187,13 @@ class Gateway:
                 if not bucket.take():
                     await self._close(connection, protocol.CLOSE_TOO_SLOW, "too many messages")
                     break
-                await self._on_text(connection, message.data, auth_deadline)
+                self._busy += 1
+                try:
+                    await self._on_text(connection, message.data, auth_deadline)
+                finally:
+                    self._busy -= 1
+                    if not self._busy and self._idle is not None:
+                        self._idle.set()
             if ws.close_code == protocol.CLOSE_TOO_BIG or isinstance(ws.exception(), ValueError):
                 self.metrics.ws_closes.labels(str(protocol.CLOSE_TOO_BIG)).inc()
         finally:

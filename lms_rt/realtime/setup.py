@@ -31,7 +31,11 @@ def setup_realtime(
         metrics = app[keys.METRICS]
         hub = Hub(deps.bus, metrics)
         presence = Presence(deps.bus, deps.redis, listeners=registry.presence_listeners)
-        seats = Seats(deps.redis, deps.settings.ws_max_connections_per_user)
+        seats = Seats(
+            deps.redis,
+            deps.settings.ws_max_connections_per_user,
+            ttl=deps.settings.ws_seat_ttl_seconds,
+        )
         gateway = Gateway(
             deps.settings, hub, registry, authenticator(app), presence, metrics, seats
         )

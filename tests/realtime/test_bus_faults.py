@@ -17,6 +17,8 @@ from tests.harness.services import RedisServer
 from tests.harness.ws import WsClient
 
 services = pytest.mark.services
+# Classic and sharded pub/sub (SSUBSCRIBE) must recover the same way.
+sharding = pytest.mark.parametrize("sharded", [False, True], ids=["classic", "sharded"])
 
 
 class Exploding:
@@ -28,11 +30,12 @@ class Exploding:
 
 
 @services
-async def test_reader_survives_an_outage_longer_than_its_backoff():
+@sharding
+async def test_reader_survives_an_outage_longer_than_its_backoff(sharded):
     server = RedisServer()
     server.start()
     redis = Redis.from_url(server.url)
-    bus = RedisBus(redis)
+    bus = RedisBus(redis, sharded=sharded)
     # The safety-net poll must not hide a dead reader.
     bus.POSITION_CHECK_SECONDS = 600
     await bus.start()
@@ -78,10 +81,11 @@ async def test_a_failing_listener_does_not_stop_delivery(migrated):
 
 
 @services
-async def test_gap_is_repaired_without_the_poll(migrated):
+@sharding
+async def test_gap_is_repaired_without_the_poll(migrated, sharded):
     redis = Redis.from_url(migrated["LMS_TEST_REDIS_URL"])
     await redis.flushdb()
-    bus = RedisBus(redis)
+    bus = RedisBus(redis, sharded=sharded)
     bus.POSITION_CHECK_SECONDS = 600
     await bus.start()
     recorder = Recorder()
