@@ -9,7 +9,7 @@ from lms_rt.config import Settings
 from lms_rt.deps import Deps
 from lms_rt.files.storage import Storage
 from lms_rt.http.openapi import ApiRegistry
-from lms_rt.http.ratelimit import RateLimiter
+from lms_rt.http.ratelimit import Limiter
 from lms_rt.jobs.queue import JobQueue
 from lms_rt.mail.mailer import Mailer
 from lms_rt.metrics import Metrics
@@ -24,5 +24,5 @@ STORAGE = web.AppKey("storage", Storage)
 MAILER = web.AppKey("mailer", Mailer)
 HTTP = web.AppKey("http", ClientSession)
 METRICS = web.AppKey("metrics", Metrics)
-RATE_LIMITER = web.AppKey("rate_limiter", RateLimiter)
+RATE_LIMITER: web.AppKey[Limiter] = web.AppKey("rate_limiter")
 API = web.AppKey("api", ApiRegistry)

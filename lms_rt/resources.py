@@ -24,6 +24,7 @@ from lms_rt.files.s3 import S3Storage
 from lms_rt.files.signing import UrlSigner
 from lms_rt.files.storage import LocalStorage, Storage
 from lms_rt.http.ratelimit import RateLimiter, make_storage
+from lms_rt.http.shared_limit import SharedWindowLimiter
 from lms_rt.jobs.queue import ArqJobQueue, InlineJobQueue, JobQueue
 from lms_rt.mail.mailer import make_mailer
 from lms_rt.realtime.bus import Bus, MemoryBus, RedisBus
@@ -128,7 +129,15 @@ async def deps_context(app: web.Application) -> AsyncIterator[None]:
     async with AsyncExitStack() as stack, open_deps(settings, stack) as deps:
         app[keys.DEPS] = deps
         app[keys.REDIS] = deps.redis
-        app[keys.RATE_LIMITER] = RateLimiter(deps.counters, settings.rate_limit, namespace="http")
+        if deps.redis is not None:
+            # Every request passes here: counted locally and shared in batches, not per hit.
+            shared = SharedWindowLimiter(deps.redis, settings.rate_limit, namespace="http")
+            stack.push_async_callback(shared.close)
+            app[keys.RATE_LIMITER] = shared
+        else:
+            app[keys.RATE_LIMITER] = RateLimiter(
+                deps.counters, settings.rate_limit, namespace="http"
+            )
         app[keys.BUS] = deps.bus
         app[keys.JOBS] = deps.jobs
         app[keys.STORAGE] = deps.storage

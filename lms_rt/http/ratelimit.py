@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import math
 import time
+from typing import Protocol
 
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from redis.asyncio import Redis
+
+
+class Limiter(Protocol):
+    async def hit(self, key: str) -> int | None: ...
+
+    async def clear(self, key: str) -> None: ...
 
 
 class RateLimiter:
