@@ -5,18 +5,22 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, computed_field
 
 from lms_rt.content.markdown import render_markdown
+from lms_rt.users.schemas import Strict
 
 
-class AnnouncementIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class AnnouncementIn(Strict):
+    # The body is Markdown: leading spaces may be an indented block.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
 
     title: str = Field(min_length=1, max_length=200)
     body: str = Field(min_length=1, max_length=20_000, description="Markdown")
     pinned: bool = False
-    publish_at: datetime | None = Field(None, description="Later than now to schedule it")
+    publish_at: AwareDatetime | None = Field(
+        None, description="With a timezone; later than now to schedule it"
+    )
 
 
 class AnnouncementOut(BaseModel):

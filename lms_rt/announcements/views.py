@@ -13,6 +13,7 @@ from lms_rt.courses.access import editable_course, visible_course
 from lms_rt.enrollments.models import Enrollment, EnrollmentStatus
 from lms_rt.errors import NotFound
 from lms_rt.http.openapi import ApiRoutes
+from lms_rt.http.pagination import Page, PageQuery
 from lms_rt.users.models import User
 
 api = ApiRoutes(tag="announcements")
@@ -41,12 +42,15 @@ async def create_announcement(
 
 @api.get(
     "/courses/{course_id}/announcements",
-    summary="A course's announcements, pinned first",
-    response=list[AnnouncementOut],
+    summary="A course's announcements, pinned first, then newest first",
+    query=PageQuery,
+    response=Page[AnnouncementOut],
     roles=ANYONE_SIGNED_IN,
     errors=[404],
 )
-async def list_announcements(request: web.Request, user: User) -> list[AnnouncementOut]:
+async def list_announcements(
+    request: web.Request, query: PageQuery, user: User
+) -> Page[AnnouncementOut]:
     """Staff also see what is scheduled; enrolled students see what is published."""
     course, staff = await visible_course(user, request.match_info["course_id"])
     rows = Announcement.filter(course_id=course.id)
@@ -59,5 +63,13 @@ async def list_announcements(request: web.Request, user: User) -> list[Announcem
         if not enrolled:
             raise NotFound("No such course")
         rows = rows.exclude(published_at=None)
-    ordered = await rows.order_by("-pinned", "-publish_at")
-    return [AnnouncementOut.model_validate(r) for r in ordered]
+    total = await rows.count()
+    page = (
+        await rows.order_by("-pinned", "-publish_at", "-id").offset(query.offset).limit(query.limit)
+    )
+    return Page[AnnouncementOut](
+        items=[AnnouncementOut.model_validate(r) for r in page],
+        total=total,
+        limit=query.limit,
+        offset=query.offset,
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -10,7 +11,10 @@ from lms_rt.assignments.models import Assignment, LatePolicy, Submission
 from lms_rt.assignments.schemas import AssignmentCreate, AssignmentUpdate
 from lms_rt.courses.access import editable_course
 from lms_rt.courses.models import Lesson, LessonType
+from lms_rt.db import atomic
+from lms_rt.deps import Deps
 from lms_rt.errors import Conflict, Invalid, NotFound
+from lms_rt.gradebook.events import gradebook_changed
 from lms_rt.users.models import User
 
 DEFAULT_MAX_POINTS = 100.0
@@ -18,6 +22,8 @@ DEFAULT_MAX_POINTS = 100.0
 POINTS_TOLERANCE = 1e-6
 # Fields that give graded scores their meaning: fixed once anything is graded.
 GRADING_FIELDS = ("rubric", "max_points")
+# What the assignment's gradebook column is made of: changing one changes every row.
+GRADEBOOK_FIELDS = ("gradebook_category", "due_at", "late_days", "late_policy", "max_points")
 NOT_NULL = (
     "title",
     "instructions",
@@ -92,7 +98,9 @@ async def create_assignment(user: User, data: AssignmentCreate) -> Assignment:
         raise Conflict("This lesson already has an assignment") from None
 
 
-async def update_assignment(assignment: Assignment, data: AssignmentUpdate) -> Assignment:
+async def update_assignment(
+    deps: Deps, assignment: Assignment, data: AssignmentUpdate
+) -> Assignment:
     """Changes to the due date and late rules apply to later submissions; those already in
     keep the lateness recorded when they arrived."""
     changes = data.model_dump(exclude_unset=True)
@@ -123,7 +131,17 @@ async def update_assignment(assignment: Assignment, data: AssignmentUpdate) -> A
             details=[{"fields": grading_change}],
         )
     if changes:
-        await Assignment.filter(id=assignment.id).update(**changes)
+        async with atomic(deps) as effects:
+            await Assignment.filter(id=assignment.id).update(**changes)
+            reshaped = [
+                name
+                for name in GRADEBOOK_FIELDS
+                if name in changes and changes[name] != getattr(assignment, name)
+            ]
+            if reshaped:
+                gradebook_changed(
+                    effects, assignment.course_id, f"assignment {', '.join(reshaped)} changed"
+                )
     return await Assignment.get(id=assignment.id).select_related("course", "lesson")
 
 
@@ -131,3 +149,29 @@ async def delete_assignment(assignment: Assignment) -> None:
     if await Submission.filter(assignment_id=assignment.id).exists():
         raise Conflict("This assignment has submissions and can no longer be deleted")
     await assignment.delete()
+
+
+async def check_lesson_deletable(lesson_id: uuid.UUID) -> None:
+    """Inside the transaction deleting a lesson: 409 when its assignment has submissions,
+    which would go with it. The assignment row is locked first, so a submission being
+    handed in at the same moment is waited for and then seen."""
+    assignment = await Assignment.filter(lesson_id=lesson_id).select_for_update().first()
+    if assignment is None:
+        return
+    handed_in = await Submission.filter(assignment_id=assignment.id).count()
+    if handed_in:
+        raise Conflict(
+            f"This lesson's assignment has {handed_in} submission(s): deleting the lesson "
+            "would delete them and their files. Unpublish the lesson instead.",
+            details=[{"reason": "assignment_has_submissions", "submissions": handed_in}],
+        )
+
+
+async def check_lesson_type(lesson_id: uuid.UUID, new_type: LessonType) -> None:
+    """An assignment lesson keeps its type while it has an assignment (409)."""
+    if new_type != LessonType.ASSIGNMENT and await Assignment.filter(lesson_id=lesson_id).exists():
+        raise Conflict(
+            "This lesson has an assignment: it stays an assignment lesson until the assignment "
+            "is deleted",
+            details=[{"reason": "lesson_has_assignment", "field": "type"}],
+        )

@@ -21,14 +21,6 @@ from lms_rt.notifications.models import NotificationType
 from lms_rt.notifications.service import notify
 from lms_rt.users.models import User
 
-# Notification titles are at most 200 characters, assignment titles too: room for a prefix.
-TITLE_MAX = 200
-
-
-def _title(prefix: str, title: str) -> str:
-    text = f"{prefix}{title}"
-    return text if len(text) <= TITLE_MAX else text[: TITLE_MAX - 1] + "…"
-
 
 def _problem(field: str, message: str) -> dict[str, str]:
     return {"field": field, "message": message}
@@ -111,12 +103,11 @@ async def grade(deps: Deps, grader: User, submission: Submission, data: GradeIn)
             effects,
             [graded.student_id],
             NotificationType.GRADE_RELEASED,
-            _title("Graded: ", assignment.title),
+            f"Graded: {assignment.title}",
             f"{graded.score:g} / {assignment.max_points:g}{late}",
             f"/api/v1/submissions/{graded.id}",
             events.graded_data(assignment, graded).model_dump(mode="json"),
             key=f"submission-graded:{graded.id}:{now.isoformat()}",
-            emails={graded.student_id: graded.student.email},
         )
         await grades_changed(effects, assignment.course_id, [graded.student_id])
         await completion.count_toward_completion(effects, assignment, graded)
@@ -154,7 +145,7 @@ async def return_submission(deps: Deps, submission: Submission, feedback: str) -
             effects,
             [row.student_id],
             NotificationType.SUBMISSION_RETURNED,
-            _title("Returned for another attempt: ", assignment.title),
+            f"Returned for another attempt: {assignment.title}",
             feedback,
             f"/api/v1/assignments/{assignment.id}",
             {
@@ -164,7 +155,6 @@ async def return_submission(deps: Deps, submission: Submission, feedback: str) -
                 "attempt": row.attempt,
             },
             key=f"submission-returned:{row.id}",
-            emails={row.student_id: row.student.email},
         )
         await grades_changed(effects, assignment.course_id, [row.student_id])
     return row

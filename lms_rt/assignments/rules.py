@@ -15,11 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from lms_rt.assignments.models import Assignment, LatePolicy, Submission, SubmissionStatus
 from lms_rt.errors import Conflict
 
 DAY = timedelta(days=1)
+CENTS = Decimal("0.01")
 
 
 class SubmissionRefused(Conflict):
@@ -100,5 +102,8 @@ def next_attempt_timing(assignment: Assignment, latest: Submission | None, at: d
 
 
 def penalised(raw_score: float, penalty_percent: float) -> float:
-    """The score after the late penalty, to two decimals: 80 at 30 % → 56.0."""
-    return round(raw_score * (1 - penalty_percent / 100), 2)
+    """The score after the late penalty, to two decimals, half up as people round the numbers
+    they typed: 80 at 30 % → 56.0, 1.005 → 1.01 (float ``round`` would give 1.0)."""
+    raw = Decimal(str(raw_score))
+    kept = raw * (100 - Decimal(str(penalty_percent))) / 100
+    return float(kept.quantize(CENTS, rounding=ROUND_HALF_UP))

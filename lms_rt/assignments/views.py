@@ -120,7 +120,7 @@ async def update_assignment(
     assignment = await access.editable_assignment(
         user, path_uuid(request, "assignment_id"), _now(request)
     )
-    assignment = await authoring.update_assignment(assignment, body)
+    assignment = await authoring.update_assignment(request.app[keys.DEPS], assignment, body)
     return await assignment_staff_out(assignment, _now(request))
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import orjson
 from pypika_tortoise.terms import LiteralValue
 from slugify import slugify
 from tortoise.exceptions import IntegrityError
@@ -13,6 +15,7 @@ from tortoise.queryset import QuerySet
 from lms_rt.audit import trail as audit
 from lms_rt.auth.service import announce_access_changed
 from lms_rt.courses.access import staffed_course_ids
+from lms_rt.courses.catalog_cache import catalog_changed, forget_catalog
 from lms_rt.courses.models import Course, CourseStaff, Lesson, Section
 from lms_rt.courses.schemas import (
     CatalogQuery,
@@ -81,9 +84,116 @@ def course_out(course: Course) -> CourseOut:
 
 # --- catalog -------------------------------------------------------------------------------
 
+# The columns of a catalog item, read as plain rows (no model instances), the instructor's
+# name joined in the same query.
+CATALOG_COLUMNS = (
+    "id",
+    "title",
+    "slug",
+    "description",
+    "instructor_id",
+    "instructor__full_name",
+    "category",
+    "difficulty",
+    "price_amount",
+    "currency",
+    "is_published",
+    "published_at",
+    "archived_at",
+    "thumbnail_url",
+    "estimated_duration_minutes",
+    "metadata",
+    "enrollment_count",
+    "rating_average",
+    "rating_count",
+    "created_at",
+    "updated_at",
+)
 
-async def catalog(deps: Deps, user: User | None, query: CatalogQuery) -> tuple[list[Course], int]:
-    """Two queries whatever the page size: the count and the page with its instructors."""
+
+def catalog_item(row: dict[str, Any]) -> dict[str, Any]:
+    """A row as ``CourseOut`` serialises it, key for key. Ids become text here (asyncpg's
+    UUID type is not one orjson knows); orjson encodes the enum and times."""
+    return {
+        "id": str(row["id"]),
+        "title": row["title"],
+        "slug": row["slug"],
+        "description": row["description"],
+        "instructor": {"id": str(row["instructor_id"]), "full_name": row["instructor__full_name"]},
+        "category": row["category"],
+        "difficulty": row["difficulty"],
+        "price_amount": row["price_amount"],
+        "currency": row["currency"],
+        "is_free": row["price_amount"] == 0,
+        "is_published": row["is_published"],
+        "published_at": row["published_at"],
+        "archived_at": row["archived_at"],
+        "thumbnail_url": row["thumbnail_url"],
+        "estimated_duration_minutes": row["estimated_duration_minutes"],
+        "metadata": row["metadata"],
+        "enrollment_count": row["enrollment_count"],
+        "rating_average": round(row["rating_average"], 2),
+        "rating_count": row["rating_count"],
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+    }
+
+
+def _search_words(q: str | None) -> str | None:
+    """Both search backends split the text on whitespace: one spelling per search."""
+    words = " ".join(q.split()) if q else ""
+    return words or None
+
+
+def catalog_key(query: CatalogQuery) -> tuple[Any, ...]:
+    """What a page of the published catalog depends on, each in one spelling per meaning
+    (an empty category filters nothing): equal keys, equal pages."""
+    return (
+        query.category or None,
+        query.difficulty,
+        query.instructor_id,
+        query.price,
+        _search_words(query.q),
+        query.sort,
+        query.limit,
+        query.offset,
+    )
+
+
+def keyed_catalog_query(query: CatalogQuery) -> CatalogQuery:
+    """The query as its key spells it, so a cached page depends on nothing but the key."""
+    return query.model_copy(
+        update={"category": query.category or None, "q": _search_words(query.q)}
+    )
+
+
+async def catalog(
+    deps: Deps, user: User | None, query: CatalogQuery
+) -> tuple[list[dict[str, Any]], int]:
+    """The page's items and the total: the page in one query whatever its size, then the
+    count only when the page does not already tell it (a short page is the last one)."""
+    courses = await _catalog_courses(deps, user, query)
+    rows = (
+        await courses.order_by(*SORTS[query.sort])
+        .offset(query.offset)
+        .limit(query.limit)
+        .values(*CATALOG_COLUMNS)
+    )
+    if len(rows) < query.limit and (rows or query.offset == 0):
+        total = query.offset + len(rows)
+    else:
+        total = await courses.count()
+    return [catalog_item(row) for row in rows], total
+
+
+async def catalog_body(deps: Deps, user: User | None, query: CatalogQuery) -> bytes:
+    """The encoded ``Page[CourseOut]``."""
+    items, total = await catalog(deps, user, query)
+    page = {"items": items, "total": total, "limit": query.limit, "offset": query.offset}
+    return orjson.dumps(page, option=orjson.OPT_UTC_Z)
+
+
+async def _catalog_courses(deps: Deps, user: User | None, query: CatalogQuery) -> QuerySet[Course]:
     courses: QuerySet[Course] = Course.all()
     if query.published:
         courses = courses.filter(is_published=True, archived_at=None)
@@ -105,14 +215,7 @@ async def catalog(deps: Deps, user: User | None, query: CatalogQuery) -> tuple[l
         courses = courses.filter(price_amount__gt=0)
     if query.q and query.q.strip():
         courses = _search(deps, courses, query.q)
-    total = await courses.count()
-    page = (
-        await courses.select_related("instructor")
-        .order_by(*SORTS[query.sort])
-        .offset(query.offset)
-        .limit(query.limit)
-    )
-    return page, total
+    return courses
 
 
 def _search(deps: Deps, courses: QuerySet[Course], text: str) -> QuerySet[Course]:
@@ -182,34 +285,52 @@ async def update_course(deps: Deps, course: Course, data: CourseUpdate) -> Cours
                 effects.publish(
                     f"course:{course.id}", "course.updated", {"course_id": str(course.id)}
                 )
+            # Read after the write, not from ``course``: a publication that committed
+            # meanwhile is seen here, so the change cannot slip past the catalog cache.
+            listed = await _listed(course.id).exists()
+            if listed:
+                catalog_changed(effects, course.id)
     except IntegrityError as exc:
         raise Conflict("This slug is taken") from exc
+    if listed:
+        forget_catalog(deps)
     return await Course.get(id=course.id).select_related("instructor")
+
+
+def _listed(course_id: uuid.UUID) -> QuerySet[Course]:
+    return Course.filter(id=course_id, is_published=True, archived_at=None)
 
 
 async def delete_course(deps: Deps, course: Course) -> bool:
     """Deleted when nobody ever enrolled; otherwise archived (students keep access)."""
-    async with atomic(deps) as effects:
-        if await Enrollment.filter(course_id=course.id).exists():
-            archived = await Course.filter(id=course.id, archived_at=None).update(archived_at=now())
-            effects.publish(f"course:{course.id}", "course.updated", {"archived": True})
-            if archived:
-                await audit.record(
-                    "course.archived",
-                    "course",
-                    course.id,
-                    before={"archived": False},
-                    after={"archived": True, "title": course.title},
+    try:
+        async with atomic(deps) as effects:
+            # Whether the course was listed or not, it is not any more.
+            catalog_changed(effects, course.id)
+            if await Enrollment.filter(course_id=course.id).exists():
+                archived = await Course.filter(id=course.id, archived_at=None).update(
+                    archived_at=now()
                 )
-            return False
-        files = await cleanup.keys_of(course_id=course.id)
-        await audit.record(
-            "course.deleted",
-            "course",
-            course.id,
-            before={"title": course.title, "slug": course.slug},
-        )
-        await course.delete()
+                effects.publish(f"course:{course.id}", "course.updated", {"archived": True})
+                if archived:
+                    await audit.record(
+                        "course.archived",
+                        "course",
+                        course.id,
+                        before={"archived": False},
+                        after={"archived": True, "title": course.title},
+                    )
+                return False
+            files = await cleanup.keys_of(course_id=course.id)
+            await audit.record(
+                "course.deleted",
+                "course",
+                course.id,
+                before={"title": course.title, "slug": course.slug},
+            )
+            await course.delete()
+    finally:
+        forget_catalog(deps)
     await cleanup.delete_objects(deps, files)
     return True
 
@@ -228,13 +349,22 @@ async def publish_course(deps: Deps, course: Course) -> Course:
         )
         if published:
             effects.publish(f"course:{course.id}", "course.updated", {"is_published": True})
+            catalog_changed(effects, course.id)
+    if published:
+        forget_catalog(deps)
     return await Course.get(id=course.id).select_related("instructor")
 
 
 async def unpublish_course(deps: Deps, course: Course) -> Course:
     async with atomic(deps) as effects:
-        if await Course.filter(id=course.id, is_published=True).update(is_published=False):
+        unpublished = await Course.filter(id=course.id, is_published=True).update(
+            is_published=False
+        )
+        if unpublished:
             effects.publish(f"course:{course.id}", "course.updated", {"is_published": False})
+            catalog_changed(effects, course.id)
+    if unpublished:
+        forget_catalog(deps)
     return await Course.get(id=course.id).select_related("instructor")
 
 
@@ -357,7 +487,11 @@ async def update_lesson(deps: Deps, course: Course, lesson: Lesson, data: Lesson
             raise Conflict("A lesson of this course has this slug")
     if not changes:
         return lesson
+    from lms_rt.assignments.authoring import check_lesson_type
+
     async with atomic(deps) as effects:
+        if "type" in changes:
+            await check_lesson_type(lesson.id, changes["type"])
         await Lesson.filter(id=lesson.id).update(**changes)
         updated = await Lesson.get(id=lesson.id)
         if updated.is_published != lesson.is_published or (
@@ -368,7 +502,11 @@ async def update_lesson(deps: Deps, course: Course, lesson: Lesson, data: Lesson
 
 
 async def delete_lesson(deps: Deps, course: Course, lesson: Lesson) -> None:
+    """409 while the lesson's assignment has submissions: graded work is never cascaded away."""
+    from lms_rt.assignments.authoring import check_lesson_deletable
+
     async with atomic(deps) as effects:
+        await check_lesson_deletable(lesson.id)
         files = await cleanup.keys_of(lesson_id=lesson.id)
         await lesson.delete()
         if lesson.is_published:

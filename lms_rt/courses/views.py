@@ -8,6 +8,8 @@ from lms_rt import keys
 from lms_rt.auth.permissions import STAFF, optional_user
 from lms_rt.courses import service
 from lms_rt.courses.access import editable_course, owned_course, visible_course
+from lms_rt.courses.catalog_cache import cached_catalog
+from lms_rt.courses.catalog_http import private_response, public_response
 from lms_rt.courses.models import Course, Lesson
 from lms_rt.courses.schemas import (
     CatalogQuery,
@@ -36,17 +38,24 @@ api = ApiRoutes(tag="courses")
 
 
 @api.get("/courses", summary="The course catalog", query=CatalogQuery, response=Page[CourseOut])
-async def list_courses(request: web.Request, query: CatalogQuery) -> Page[CourseOut]:
+async def list_courses(request: web.Request, query: CatalogQuery) -> web.Response:
     """Published courses for everyone; ``published=false`` lists the caller's drafts (all
-    drafts for admins). Filters combine; ``q`` searches titles and descriptions."""
+    drafts for admins). Filters combine; ``q`` searches titles and descriptions.
+
+    The published catalog is the same for every caller and is served from a cache of a few
+    seconds, with an ``ETag`` (``If-None-Match`` gets 304): courses published, changed,
+    unpublished, archived or deleted show at once; enrollment counts, ratings and instructor
+    names may lag by up to ``max-age``. Drafts are never cached."""
     user = await optional_user(request)
-    courses, total = await service.catalog(request.app[keys.DEPS], user, query)
-    return Page[CourseOut](
-        items=[service.course_out(c) for c in courses],
-        total=total,
-        limit=query.limit,
-        offset=query.offset,
+    deps = request.app[keys.DEPS]
+    if not query.published:
+        return private_response(await service.catalog_body(deps, user, query))
+    entry, max_age = await cached_catalog(
+        deps,
+        service.catalog_key(query),
+        lambda: service.catalog_body(deps, None, service.keyed_catalog_query(query)),
     )
+    return public_response(request, entry, max_age)
 
 
 @api.post(

@@ -10,8 +10,9 @@
   category's weight is shared among the others in proportion to their weights.
 - Everything is computed on unrounded values; percentages and scores are rounded to two
   decimals only for display. The letter is the first band of the scale (highest first) whose
-  minimum the unrounded final percentage reaches. A "final" override replaces the final
-  percentage and so the letter; the computed value is still shown.
+  minimum the displayed final percentage reaches, so the two never disagree (89.996 shows as
+  90.0 and is an A). A "final" override replaces the final percentage and so the letter; the
+  computed value is still shown.
 """
 
 from __future__ import annotations
@@ -164,14 +165,14 @@ def grade_row(
         )
 
     final = overrides.get(FINAL)
-    final_percentage = final.percentage if final is not None else computed
+    final_percentage = _display(final.percentage if final is not None else computed)
     if final is not None:
         notes.append("The final grade is overridden by staff")
     return Graded(
         cells=cells,
         categories=categories,
         computed_percentage=_display(computed),
-        final_percentage=_display(final_percentage),
+        final_percentage=final_percentage,
         letter=letter_for(final_percentage, rules.letter_scale),
         final_overridden=final is not None,
         final_override_reason=final.reason if final is not None else None,

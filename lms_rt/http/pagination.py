@@ -7,6 +7,8 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 MAX_PAGE_SIZE = 100
+# Far past any list's end, and small enough for every database's OFFSET (a 64-bit integer).
+MAX_OFFSET = 1_000_000_000
 T = TypeVar("T")
 
 
@@ -16,7 +18,7 @@ class PageQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     limit: int = Field(default=20, ge=1, le=MAX_PAGE_SIZE)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=MAX_OFFSET)
 
 
 class Page(BaseModel, Generic[T]):

@@ -30,7 +30,7 @@ class JobSpec:
 
 def job_specs() -> dict[str, JobSpec]:
     """Imported lazily so that domains can depend on the job queue without cycles."""
-    from lms_rt.announcements.service import publish_announcement
+    from lms_rt.announcements.service import deliver_announcement, publish_announcement
     from lms_rt.assignments.tasks import build_submission_archive
     from lms_rt.auth.tasks import send_password_reset
     from lms_rt.certificates.tasks import issue_certificate
@@ -50,6 +50,7 @@ def job_specs() -> dict[str, JobSpec]:
         JobSpec("issue_certificate", issue_certificate, "certificates"),
         JobSpec("build_submission_archive", build_submission_archive, "default"),
         JobSpec("build_data_export", build_data_export, "default"),
+        JobSpec("deliver_announcement", deliver_announcement, "default"),
     ]
     return {spec.name: spec for spec in specs}
 

@@ -6,8 +6,9 @@ the live ``notification.created`` push and any mail go out only after that commi
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from lms_rt.db import PostCommit
@@ -17,6 +18,11 @@ from lms_rt.notifications.models import (
     NotificationPreference,
     NotificationType,
 )
+from lms_rt.users.models import User
+
+# The title column's length. Callers put a prefix before titles that may be this long already.
+TITLE_MAX = 200
+ELLIPSIS = "…"
 
 # What a type does when its user has not said otherwise.
 DEFAULT_DELIVERY: dict[NotificationType, Delivery] = {
@@ -29,6 +35,19 @@ DEFAULT_DELIVERY: dict[NotificationType, Delivery] = {
     NotificationType.LIVE_SESSION_STARTING: Delivery.INBOX,
     NotificationType.DATA_EXPORT_READY: Delivery.BOTH,
 }
+INBOX = (Delivery.INBOX, Delivery.BOTH)
+EMAIL = (Delivery.EMAIL, Delivery.BOTH)
+
+
+def fit_title(text: str) -> str:
+    """``text`` cut to the column with an ellipsis; a base character is never parted from
+    the combining marks that follow it."""
+    if len(text) <= TITLE_MAX:
+        return text
+    cut = TITLE_MAX - len(ELLIPSIS)
+    while cut > 0 and unicodedata.combining(text[cut]):
+        cut -= 1
+    return text[:cut].rstrip() + ELLIPSIS
 
 
 async def deliveries(
@@ -41,6 +60,13 @@ async def deliveries(
     )
     default = DEFAULT_DELIVERY[kind]
     return {u: Delivery(chosen.get(u, default)) for u in user_ids}
+
+
+async def addresses(user_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Where to mail these users, in one query; erased accounts have no address."""
+    if not user_ids:
+        return {}
+    return dict(await User.filter(id__in=list(user_ids), erased_at=None).values_list("id", "email"))
 
 
 def out(n: Notification) -> dict[str, Any]:
@@ -66,36 +92,34 @@ async def notify(
     data: dict[str, Any] | None = None,
     *,
     key: str,
-    emails: dict[uuid.UUID, str] | None = None,
+    in_inbox_already: Collection[uuid.UUID] = (),
 ) -> list[Notification]:
     """One notification per user as they prefer (inbox row and live push, and/or a mail).
 
     ``key`` names the occasion: with the user it forms each mail's key, so a repeat sends none.
+    Users ``in_inbox_already`` (a delivery run again) get no second row; their mail is
+    queued again under its key, in case the first run stopped before queueing it.
     """
+    title = fit_title(title)
     wanted = await deliveries(user_ids, kind)
     rows = [
         Notification(user_id=u, type=kind, title=title, body=body, link=link, data=data or {})
         for u, how in wanted.items()
-        if how in (Delivery.INBOX, Delivery.BOTH)
+        if how in INBOX and u not in in_inbox_already
     ]
     if rows:
         await Notification.bulk_create(rows, batch_size=500)
     for row in rows:
         effects.publish(f"user:{row.user_id}", "notification.created", out(row))
-    for user_id, how in wanted.items():
-        address = (emails or {}).get(user_id)
-        if how in (Delivery.EMAIL, Delivery.BOTH) and address:
-            mail_key = f"notification:{key}:{user_id}"
-            effects.enqueue(
-                "send_email",
-                address,
-                "notification",
-                {
-                    "title": title,
-                    "body": body,
-                    "link": effects.deps.settings.base_url.rstrip("/") + link if link else "",
-                },
-                mail_key,
-                job_id=mail_key,
-            )
+    mailed = await addresses([u for u, how in wanted.items() if how in EMAIL])
+    context = {
+        "title": title,
+        "body": body,
+        "link": effects.deps.settings.base_url.rstrip("/") + link if link else "",
+    }
+    for user_id, address in mailed.items():
+        mail_key = f"notification:{key}:{user_id}"
+        effects.enqueue(
+            "send_email", address, "notification", dict(context), mail_key, job_id=mail_key
+        )
     return rows

@@ -7,10 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 from lms_rt import keys
 from lms_rt.auth.permissions import ANYONE_SIGNED_IN
+from lms_rt.db import atomic
 from lms_rt.errors import NotFound
 from lms_rt.http.openapi import ApiRoutes
 from lms_rt.http.pagination import Page, PageQuery
@@ -23,6 +24,7 @@ from lms_rt.notifications.models import (
 )
 from lms_rt.notifications.service import DEFAULT_DELIVERY
 from lms_rt.users.models import User
+from lms_rt.users.schemas import Strict
 
 api = ApiRoutes(tag="notifications")
 
@@ -46,10 +48,8 @@ class UnreadCount(BaseModel):
     unread: int
 
 
-class Preferences(BaseModel):
+class Preferences(Strict):
     """Where each type of notification goes: inbox, email, both or none."""
-
-    model_config = ConfigDict(extra="forbid")
 
     preferences: dict[NotificationType, Delivery]
 
@@ -144,11 +144,15 @@ async def _preferences(user: User) -> Preferences:
     roles=ANYONE_SIGNED_IN,
 )
 async def put_preferences(request: web.Request, body: Preferences, user: User) -> Preferences:
-    """Types left out keep their current setting."""
-    for kind, delivery in body.preferences.items():
-        updated = await NotificationPreference.filter(user_id=user.id, type=kind).update(
-            delivery=delivery
-        )
-        if not updated:
-            await NotificationPreference.create(user_id=user.id, type=kind, delivery=delivery)
+    """Types left out keep their current setting. One upsert, so racing requests never
+    collide on the (user, type) unique index; the last to commit wins."""
+    chosen = [
+        NotificationPreference(user_id=user.id, type=kind, delivery=delivery)
+        for kind, delivery in body.preferences.items()
+    ]
+    if chosen:
+        async with atomic(request.app[keys.DEPS]):
+            await NotificationPreference.bulk_create(
+                chosen, on_conflict=["user_id", "type"], update_fields=["delivery"]
+            )
     return await _preferences(user)

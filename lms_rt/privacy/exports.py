@@ -126,7 +126,6 @@ async def _mark_ready(
             "/api/v1/users/me/exports",
             {"export_id": str(export.id), "expires_at": expires.isoformat()},
             key=f"data-export:{export.id}",
-            emails={user.id: user.email},
         )
 
 

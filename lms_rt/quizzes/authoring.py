@@ -13,8 +13,15 @@ from lms_rt.courses.models import Course, Lesson, LessonType
 from lms_rt.db import atomic
 from lms_rt.deps import Deps
 from lms_rt.errors import Conflict, Invalid, NotFound
+from lms_rt.gradebook.events import gradebook_changed
 from lms_rt.quizzes.grading import AUTO_GRADED, key_problems
-from lms_rt.quizzes.models import Quiz, QuizAccommodation, QuizAttempt, QuizQuestion
+from lms_rt.quizzes.models import (
+    Quiz,
+    QuizAccommodation,
+    QuizAttempt,
+    QuizQuestion,
+    QuizType,
+)
 from lms_rt.quizzes.schemas import (
     Accommodation,
     QuestionCreate,
@@ -113,7 +120,16 @@ async def create_quiz(user: User, data: QuizCreate) -> Quiz:
     return await Quiz.create(**data.model_dump(), course=course)
 
 
-async def update_quiz(quiz: Quiz, data: QuizUpdate) -> Quiz:
+# What a graded quiz's gradebook column is made of: changing one changes every row.
+GRADEBOOK_FIELDS = ("type", "scoring_policy", "gradebook_category", "available_until")
+
+
+def _is_column(quiz: Quiz) -> bool:
+    """Published graded quizzes are the gradebook's quiz columns."""
+    return quiz.is_published and quiz.type == QuizType.GRADED
+
+
+async def update_quiz(deps: Deps, quiz: Quiz, data: QuizUpdate) -> Quiz:
     changes = data.model_dump(exclude_unset=True)
     for required in (
         "title",
@@ -132,18 +148,27 @@ async def update_quiz(quiz: Quiz, data: QuizUpdate) -> Quiz:
     if "lesson_id" in changes:
         await _check_lesson(await Course.get(id=quiz.course_id), changes["lesson_id"])
     _check_window(data, quiz)
-    if changes:
+    if not changes:
+        return quiz
+    async with atomic(deps) as effects:
         await Quiz.filter(id=quiz.id).update(**changes)
-    return await Quiz.get(id=quiz.id)
+        updated = await Quiz.get(id=quiz.id)
+        changed = [f for f in GRADEBOOK_FIELDS if getattr(updated, f) != getattr(quiz, f)]
+        if changed and (_is_column(quiz) or _is_column(updated)):
+            gradebook_changed(effects, quiz.course_id, f"quiz {', '.join(changed)} changed")
+    return updated
 
 
-async def delete_quiz(quiz: Quiz) -> None:
+async def delete_quiz(deps: Deps, quiz: Quiz) -> None:
     if await QuizAttempt.filter(quiz_id=quiz.id).exists():
         raise Conflict("This quiz has attempts; unpublish it instead of deleting it")
-    await quiz.delete()
+    async with atomic(deps) as effects:
+        await quiz.delete()
+        if _is_column(quiz):
+            gradebook_changed(effects, quiz.course_id, "quiz deleted")
 
 
-async def publish_quiz(quiz: Quiz) -> Quiz:
+async def publish_quiz(deps: Deps, quiz: Quiz) -> Quiz:
     questions = await QuizQuestion.filter(quiz_id=quiz.id)
     if not questions:
         raise Conflict("A quiz needs at least one question before it can be published")
@@ -156,13 +181,22 @@ async def publish_quiz(quiz: Quiz) -> Quiz:
         raise Conflict("Some questions have no usable answer key", details=problems)
     if quiz.pool_size is not None and quiz.pool_size > len(questions):
         raise Conflict("pool_size is larger than the number of questions")
-    await Quiz.filter(id=quiz.id).update(is_published=True)
-    return await Quiz.get(id=quiz.id)
+    return await _set_published(deps, quiz, True)
 
 
-async def unpublish_quiz(quiz: Quiz) -> Quiz:
-    await Quiz.filter(id=quiz.id).update(is_published=False)
-    return await Quiz.get(id=quiz.id)
+async def unpublish_quiz(deps: Deps, quiz: Quiz) -> Quiz:
+    return await _set_published(deps, quiz, False)
+
+
+async def _set_published(deps: Deps, quiz: Quiz, published: bool) -> Quiz:
+    async with atomic(deps) as effects:
+        changed = await Quiz.filter(id=quiz.id, is_published=not published).update(
+            is_published=published
+        )
+        if changed and quiz.type == QuizType.GRADED:
+            what = "published" if published else "unpublished"
+            gradebook_changed(effects, quiz.course_id, f"quiz {what}")
+        return await Quiz.get(id=quiz.id)
 
 
 # --- questions ---------------------------------------------------------------------------

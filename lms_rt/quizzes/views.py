@@ -85,7 +85,7 @@ async def get_quiz(request: web.Request) -> QuizOut:
 )
 async def update_quiz(request: web.Request, body: QuizUpdate, user: User) -> QuizOut:
     quiz = await authoring.editable_quiz(user, path_uuid(request, "quiz_id"))
-    quiz = await authoring.update_quiz(quiz, body)
+    quiz = await authoring.update_quiz(request.app[keys.DEPS], quiz, body)
     return await _out(quiz)
 
 
@@ -97,7 +97,8 @@ async def update_quiz(request: web.Request, body: QuizUpdate, user: User) -> Qui
     errors=[403, 404, 409],
 )
 async def delete_quiz(request: web.Request, user: User) -> None:
-    await authoring.delete_quiz(await authoring.editable_quiz(user, path_uuid(request, "quiz_id")))
+    quiz = await authoring.editable_quiz(user, path_uuid(request, "quiz_id"))
+    await authoring.delete_quiz(request.app[keys.DEPS], quiz)
 
 
 @api.post(
@@ -110,7 +111,7 @@ async def delete_quiz(request: web.Request, user: User) -> None:
 async def publish_quiz(request: web.Request, user: User) -> QuizOut:
     """Needs at least one question and a usable answer key for each auto-graded one."""
     quiz = await authoring.editable_quiz(user, path_uuid(request, "quiz_id"))
-    quiz = await authoring.publish_quiz(quiz)
+    quiz = await authoring.publish_quiz(request.app[keys.DEPS], quiz)
     return await _out(quiz)
 
 
@@ -123,7 +124,7 @@ async def publish_quiz(request: web.Request, user: User) -> QuizOut:
 )
 async def unpublish_quiz(request: web.Request, user: User) -> QuizOut:
     quiz = await authoring.editable_quiz(user, path_uuid(request, "quiz_id"))
-    quiz = await authoring.unpublish_quiz(quiz)
+    quiz = await authoring.unpublish_quiz(request.app[keys.DEPS], quiz)
     return await _out(quiz)
 
 

@@ -30,6 +30,16 @@ def test_late_days_are_started_days_and_the_penalty_is_rounded_to_cents():
     assert penalised(50, 100) == 0.0
 
 
+def test_scores_round_half_up_on_the_decimals_as_typed():
+    # Float round() is half-even on binary values: 1.005 gave 1.0 and 0.125 gave 0.12.
+    assert penalised(1.005, 0) == 1.01
+    assert penalised(0.125, 0) == 0.13
+    assert penalised(2.675, 0) == 2.68
+    assert penalised(2.01, 50) == 1.01  # 1.005 exactly, after the penalty
+    assert penalised(10, 33.3) == 6.67
+    assert penalised(0.004, 0) == 0.0
+
+
 async def test_on_time_up_to_and_including_the_due_date(client, monkeypatch):
     clock = Clock(client, monkeypatch, at=DUE - timedelta(hours=1))
     setup = await assignment_course(client, due_at=DUE, late_policy="refuse")

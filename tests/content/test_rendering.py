@@ -111,9 +111,11 @@ async def test_announcements_through_the_api_and_the_socket(client):
     while event["type"] != "announcement.published":
         event = await ws.expect("event")
     assert unsafe_parts(event["data"]["body_html"]) == []
-    [listed] = await (
-        await client.get(f"{API}/courses/{course.id}/announcements", headers=student_headers)
-    ).json()
+    [listed] = (
+        await (
+            await client.get(f"{API}/courses/{course.id}/announcements", headers=student_headers)
+        ).json()
+    )["items"]
     assert unsafe_parts(listed["body_html"]) == []
     await ws.close()
 

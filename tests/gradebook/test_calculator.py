@@ -100,6 +100,21 @@ def test_float_noise_does_not_cost_a_letter():
     assert letter_for(None, scale) is None
 
 
+def test_the_letter_is_that_of_the_percentage_shown():
+    # 89.996 is shown as 90.0: the letter is the A that 90.0 earns, not the B of 89.996.
+    only = [column("q", "quizzes", 1)]
+    one_category = rules(Category(key="quizzes", name="Quizzes", weight=100))
+    graded = grade_row(only, {"q": Score("graded", 89.996)}, {}, one_category)
+    assert (graded.final_percentage, graded.letter) == (90.0, "A")
+    graded = grade_row(only, {"q": Score("graded", 89.994)}, {}, one_category)
+    assert (graded.final_percentage, graded.letter) == (89.99, "B")
+    # An overridden final is shown and lettered the same way.
+    graded = grade_row(
+        only, {"q": Score("graded", 50.0)}, {"final": Override(79.996, "Curve")}, one_category
+    )
+    assert (graded.final_percentage, graded.letter) == (80.0, "B")
+
+
 def test_overrides_replace_a_cell_and_the_final():
     columns = [column("q1", "quizzes", 10), column("q2", "quizzes", 10)]
     scores = {"q1": Score("missing", 0.0), "q2": Score("graded", 50.0)}

@@ -3,16 +3,18 @@
 
 from __future__ import annotations
 
-import email
 from datetime import UTC, datetime, timedelta
-from email import policy
 
 from lms_rt import keys
 from lms_rt.announcements.models import Announcement
-from lms_rt.announcements.service import publish_announcement, publish_due
-from lms_rt.jobs.queue import InlineJobQueue
+from lms_rt.announcements.service import (
+    deliver_announcement,
+    publish_announcement,
+    publish_due,
+)
 from lms_rt.notifications.models import Notification
 from lms_rt.users.models import Role
+from tests.certificates.helpers import HeldJobs
 from tests.factories import create_course, enroll, signed_in
 from tests.quizzes.helpers import (
     course_with_staff,
@@ -24,24 +26,7 @@ from tests.quizzes.helpers import (
     student_in,
     submit,
 )
-
-API = "/api/v1"
-
-
-def _outbox(client) -> list[email.message.EmailMessage]:
-    folder = client.app[keys.SETTINGS].outbox_dir
-    if not folder.exists():
-        return []
-    return [
-        email.message_from_bytes(p.read_bytes(), policy=policy.default)
-        for p in sorted(folder.glob("*.eml"))
-    ]
-
-
-async def _drain(client) -> None:
-    jobs = client.app[keys.JOBS]
-    if isinstance(jobs, InlineJobQueue):
-        await jobs.drain()
+from tests.teaching.helpers import API, delivered, embedded, outbox
 
 
 async def test_the_inbox_counts_marks_and_pushes_live(client):
@@ -123,19 +108,19 @@ async def test_announcements_reach_the_class_as_each_prefers(client):
     while event["type"] != "announcement.published":
         event = await course_ws.expect("event")
     assert event["data"]["title"] == "Lab moved"
-    await _drain(client)
+    await delivered(client, created["id"])
     kinds = {
         n.user_id: n.type
         for n in await Notification.filter(type="announcement", user_id__in=[both.id, quiet.id])
     }
     assert kinds == {both.id: "announcement"}  # the quiet one asked for none
-    if isinstance(client.app[keys.JOBS], InlineJobQueue):
-        mails = [m for m in _outbox(client) if "Lab moved" in m["Subject"]]
+    if embedded(client):
+        mails = [m for m in outbox(client) if "Lab moved" in m["Subject"]]
         assert [m["To"] for m in mails] == [both.email]
 
     # Students of the course see it; others do not; only staff may announce.
     listed = await client.get(f"{API}/courses/{course.id}/announcements", headers=both_headers)
-    assert [a["title"] for a in await listed.json()] == ["Lab moved"]
+    assert [a["title"] for a in (await listed.json())["items"]] == ["Lab moved"]
     response = await client.get(
         f"{API}/courses/{course.id}/announcements", headers=outsider_headers
     )
@@ -153,6 +138,7 @@ async def test_a_scheduled_announcement_is_published_at_its_time_once(client, mo
     course = await create_course(client, teacher)
     student, headers = await signed_in(client)
     await enroll(client, student, course)
+    jobs = HeldJobs(client, monkeypatch)  # the test runs each job itself, as a worker would
     when = datetime.now(UTC) + timedelta(hours=2)
     response = await client.post(
         f"{API}/courses/{course.id}/announcements",
@@ -161,18 +147,31 @@ async def test_a_scheduled_announcement_is_published_at_its_time_once(client, mo
     )
     created = await response.json()
     assert created["published_at"] is None
+    [(args, options)] = jobs.of("publish_announcement")
+    assert args == (created["id"],) and options["job_id"] == f"announcement:{created['id']}"
+    assert 7100 < options["defer_by"] <= 7200
     # Not yet visible to students, and the job run early publishes nothing.
     listed = await client.get(f"{API}/courses/{course.id}/announcements", headers=headers)
-    assert await listed.json() == []
+    assert (await listed.json())["items"] == []
     deps = client.app[keys.DEPS]
     ctx = {"deps": deps}
     assert await publish_announcement(ctx, created["id"]) == "not due or already published"
+    assert jobs.of("deliver_announcement") == []
     later = when + timedelta(seconds=1)
     monkeypatch.setattr(deps.clock, "now", lambda: later)
     results = [await publish_announcement(ctx, created["id"]), await publish_due(ctx)]
     assert results == ["published", 0]
     row = await Announcement.get(id=created["id"])
     assert row.published_at == later
+    # Delivery is queued under one id (the sweep asks again; the queue refuses the repeat),
+    # and running it twice tells the student once.
+    queued = jobs.of("deliver_announcement")
+    assert {o["job_id"] for _, o in queued} == {f"announcement-delivery:{created['id']}"}
+    first, again = [await deliver_announcement(ctx, *queued[0][0]) for _ in range(2)]
+    assert (first, again) == (
+        "1 inbox notification(s) added",
+        "0 inbox notification(s) added",
+    )
     assert await Notification.filter(user_id=student.id, type="announcement").count() == 1
 
 
