@@ -174,6 +174,8 @@ class Settings(BaseSettings):
     retention_live_log_days: int = Field(default=365, ge=0)
     retention_chat_days: int = Field(default=180, ge=0)
     retention_notification_days: int = Field(default=365, ge=0)
+    retention_sent_mail_days: int = Field(default=365, ge=0)
+    retention_webhook_payload_days: int = Field(default=90, ge=0)
 
     # Certificates: the readable start of every certificate number.
     certificate_prefix: str = "LMS"

@@ -4,8 +4,11 @@ Every record reaching the root handler passes :class:`RedactingFilter`: values o
 fields whose key names a secret (password, token, cookie, authorization, signature...) are
 replaced, and the message and the remaining string fields are scrubbed of secret-shaped text:
 JWTs, ``Bearer ...``, ``password=...`` and secret query parameters, Stripe keys and
-signatures, and card numbers (digit runs that pass the Luhn check). Request logs also mask
-email addresses. Exception and stack text is scrubbed by the formatters.
+signatures, the signed segment of download links (``/files/signed/<grant>``), and card
+numbers (digit runs that pass the Luhn check). Request logs also mask email addresses, plain
+or percent-encoded. The database client's records keep their statement but never its
+parameters (password hashes, MFA secrets, tokens' hashes are query parameters). Exception and
+stack text is scrubbed by the formatters.
 """
 
 from __future__ import annotations
@@ -28,6 +31,11 @@ request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 REDACTED = "REDACTED"
 # Request logs name who asked for what; an email address there is masked (j***@example.com).
 REQUEST_LOGGERS = frozenset({"lms_rt.access", "aiohttp.access"})
+# Database drivers log statements with their parameters at DEBUG: Tortoise's client logs the
+# statement first (kept), aiosqlite one opaque call object (withheld whole).
+DB_STATEMENT_LOGGER = "tortoise.db_client"
+DB_CALL_LOGGER = "aiosqlite"
+WITHHELD = "[parameters withheld]"
 
 # Names (of extra fields, dict keys, query parameters, headers) whose values are secrets;
 # v0/v1 are the signatures in a Stripe-Signature header.
@@ -55,6 +63,8 @@ _TEXT_RULES = re.compile(
             # scheme before the value goes too).
             r"(?<![\w.-])(?P<kv>[\w.-]+)=(?P<kval>(?:(?:Bearer|Basic)\s+)?[^&\s\"',;)}\]]*)",
             r"(?P<scheme>\b(?:Bearer|Basic))\s+[A-Za-z0-9._~+/-]+=*",
+            # A signed download link: the grant and its signature are the credential.
+            r"(?P<signed>/files/signed/)[^\s?#\"'<>]+",
             r"(?P<jwt>\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)",
             r"(?P<stripe>\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]+|\bwhsec_[A-Za-z0-9_]+)",
             # 13 to 19 digits, maybe grouped by single spaces or hyphens, starting as card
@@ -64,8 +74,10 @@ _TEXT_RULES = re.compile(
     ),
     re.IGNORECASE,
 )
+# The local part may carry percent-escapes (john.smith%2Btag%40example.org in a query).
 _EMAIL = re.compile(
-    r"(?<![\w.+-])(?P<first>[\w+-])[\w.+-]*(?P<at>@|%40)(?P<domain>[\w-]+(?:\.[\w-]+)+)",
+    r"(?<![\w.+%-])(?P<first>[\w+-])(?:[\w.+-]|%[0-9A-F]{2})*?(?P<at>@|%40)"
+    r"(?P<domain>[\w-]+(?:\.[\w-]+)+)",
     re.IGNORECASE,
 )
 # A cheap first look (on the lower-cased text): text with none of these matches no rule.
@@ -106,6 +118,8 @@ def _replace(match: re.Match[str]) -> str:
         return f"{key}={_scrub(match.group('kval'))}"
     if match.group("scheme") is not None:
         return f"{match.group('scheme')} {REDACTED}"
+    if match.group("signed") is not None:
+        return f"{match.group('signed')}{REDACTED}"
     if kind == "card":
         digits = re.sub(r"[ -]", "", match.group(0))
         if not _luhn_ok(digits):
@@ -187,6 +201,10 @@ class RedactingFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         mask = record.name in REQUEST_LOGGERS
+        if record.args and record.name.startswith((DB_STATEMENT_LOGGER, DB_CALL_LOGGER)):
+            args = record.args if isinstance(record.args, tuple) else (record.args,)
+            keep = 1 if record.name.startswith(DB_STATEMENT_LOGGER) else 0
+            record.args = (*args[:keep], *(WITHHELD for _ in args[keep:]))
         if isinstance(record.msg, Mapping):
             record.msg = redact_value(record.msg, mask_emails=mask)
         else:

@@ -11,8 +11,6 @@ from lms_rt.config import Settings
 def status_of(certificate: Certificate) -> CertificateStatus:
     if certificate.is_revoked:
         return CertificateStatus.REVOKED
-    if certificate.holder_erased:
-        return CertificateStatus.ISSUED
     if certificate.file_key is None:
         return CertificateStatus.RENDERING
     return CertificateStatus.ISSUED

@@ -61,6 +61,7 @@ async def repair_certificates(ctx: dict[str, Any]) -> dict[str, int]:
     quiet = await Certificate.filter(
         file_key__not_isnull=True,
         is_revoked=False,
+        holder_erased=False,
         issued_at__lt=now - GRACE,
         issued_at__gte=now - ANNOUNCE_WITHIN,
     ).limit(BATCH)

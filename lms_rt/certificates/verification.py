@@ -8,7 +8,6 @@ anyway (160 random bits); the limit keeps the endpoint from being a cheap load g
 from __future__ import annotations
 
 from aiohttp import web
-from tortoise.expressions import Q
 
 from lms_rt import keys
 from lms_rt.certificates.models import Certificate
@@ -32,14 +31,13 @@ async def check_budget(request: web.Request) -> None:
 
 
 async def issued_certificate(number: str) -> Certificate:
-    """The certificate with this number once its PDF exists (until then it was not issued),
-    or once its holder's data was erased (it still verifies, without a name)."""
+    """The certificate with this number once it was issued (its PDF was stored). Erasure
+    deletes the PDF but keeps its key, so an issued certificate still verifies, without a
+    name, and one erased before it was ever rendered never does."""
     wanted = normalise(number)
     if not plausible(wanted):
         raise NotFound("No certificate has this number")
-    certificate = await Certificate.filter(
-        Q(file_key__not_isnull=True) | Q(holder_erased=True), number=wanted
-    ).first()
+    certificate = await Certificate.filter(file_key__not_isnull=True, number=wanted).first()
     if certificate is None:
         raise NotFound("No certificate has this number")
     return certificate

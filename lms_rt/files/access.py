@@ -3,7 +3,8 @@
 Owners and admins always; course thumbnails of published courses anyone (signed out too) and
 drafts' only their staff; lesson attachments the course's staff and its students (enrollment
 active or completed) once the lesson is published and, for drip lessons, unlocked; a student's
-submission files and the submission archives only the course's staff besides. Everyone else
+submission files and the submission archives only the course's staff besides. A data
+export only its owner (not even an admin), and only until the export expires. Everyone else
 is told the file does not exist (404), so ids reveal nothing.
 """
 
@@ -18,6 +19,7 @@ from lms_rt.courses.service import unlock_time
 from lms_rt.enrollments.models import Enrollment, EnrollmentStatus
 from lms_rt.errors import NotFound
 from lms_rt.files.models import FilePurpose, StoredFile
+from lms_rt.privacy.models import DataExport, ExportStatus
 from lms_rt.users.models import Role, User
 
 _LEARNING = (EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED)
@@ -29,7 +31,15 @@ def is_owner_or_admin(user: User | None, row: StoredFile) -> bool:
     return user is not None and (user.id == row.owner_id or user.role == Role.ADMIN)
 
 
+async def _export_open(row: StoredFile, now: datetime) -> bool:
+    return await DataExport.filter(
+        file_id=row.id, user_id=row.owner_id, status=ExportStatus.READY, expires_at__gt=now
+    ).exists()
+
+
 async def may_read(user: User | None, row: StoredFile, now: datetime) -> bool:
+    if row.purpose == FilePurpose.DATA_EXPORT:
+        return user is not None and user.id == row.owner_id and await _export_open(row, now)
     if is_owner_or_admin(user, row):
         return True
     if row.purpose == FilePurpose.COURSE_THUMBNAIL and row.course_id is not None:

@@ -212,7 +212,8 @@ async def _discard(deps: Deps, key: str, row: StoredFile | None) -> None:
 
 
 async def my_files(user: User, query: MyFilesQuery) -> tuple[list[StoredFile], int]:
-    rows = StoredFile.filter(owner_id=user.id)
+    """Data exports are not listed here: ``/users/me/exports`` lists them with their expiry."""
+    rows = StoredFile.filter(owner_id=user.id).exclude(purpose=FilePurpose.DATA_EXPORT)
     if query.purpose is not None:
         rows = rows.filter(purpose=query.purpose)
     total = await rows.count()

@@ -26,7 +26,38 @@ def validation_details(exc: ValidationError) -> list[dict[str, Any]]:
     ]
 
 
+def _nul_at(value: Any, path: tuple[str, ...] = ()) -> tuple[str, ...] | None:
+    """Where a NUL character hides in decoded input (PostgreSQL text cannot hold one)."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str) and "\x00" in key:
+                return (*path, key.replace("\x00", "\\u0000"))
+            found = _nul_at(item, (*path, str(key)))
+            if found is not None:
+                return found
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            found = _nul_at(item, (*path, str(index)))
+            if found is not None:
+                return found
+    return None
+
+
+def refuse_nul(data: Any) -> None:
+    where = _nul_at(data)
+    if where is not None:
+        message = "Text may not contain NUL (\\u0000) characters"
+        raise Invalid(
+            message,
+            details=[{"field": ".".join(where) or "body", "message": message, "type": "nul"}],
+        )
+
+
 def validate(model: type[M], data: Any) -> M:
+    """Every body, form, query and socket message passes here: NULs are refused first."""
+    refuse_nul(data)
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -36,6 +36,7 @@ def job_specs() -> dict[str, JobSpec]:
     from lms_rt.certificates.tasks import issue_certificate
     from lms_rt.live.tasks import close_live_question
     from lms_rt.mail.tasks import send_email
+    from lms_rt.payments.erasure import cancel_erased_subscription
     from lms_rt.payments.tasks import process_webhook
     from lms_rt.privacy.exports import build_data_export
     from lms_rt.quizzes.tasks import close_quiz_attempt
@@ -46,11 +47,12 @@ def job_specs() -> dict[str, JobSpec]:
         JobSpec("close_quiz_attempt", close_quiz_attempt, "default"),
         JobSpec("close_live_question", close_live_question, "default"),
         JobSpec("process_webhook", process_webhook, "payments"),
+        JobSpec("cancel_erased_subscription", cancel_erased_subscription, "payments"),
         JobSpec("publish_announcement", publish_announcement, "default"),
+        JobSpec("deliver_announcement", deliver_announcement, "default"),
         JobSpec("issue_certificate", issue_certificate, "certificates"),
         JobSpec("build_submission_archive", build_submission_archive, "default"),
         JobSpec("build_data_export", build_data_export, "default"),
-        JobSpec("deliver_announcement", deliver_announcement, "default"),
     ]
     return {spec.name: spec for spec in specs}
 

@@ -42,6 +42,15 @@ class ZipBuilder:
     async def add(self, name: str, data: bytes) -> None:
         await asyncio.to_thread(self._zip.writestr, name, data)
 
+    async def add_stream(self, name: str, chunks: AsyncIterator[bytes]) -> None:
+        """One entry written as its chunks arrive; nothing of it is kept in memory."""
+        entry = await asyncio.to_thread(self._zip.open, name, "w", force_zip64=True)
+        try:
+            async for chunk in chunks:
+                await asyncio.to_thread(entry.write, chunk)
+        finally:
+            await asyncio.to_thread(entry.close)
+
     async def finish(self) -> tuple[int, str]:
         """Close the archive; its size and SHA-256."""
         return await asyncio.to_thread(self._finish)

@@ -141,13 +141,20 @@ async def sessions(user_id: uuid.UUID) -> list[dict[str, Any]]:
     )
 
 
+# Copied into the export: what the user uploaded about themselves.
+OWN_UPLOADS = (FilePurpose.AVATAR, FilePurpose.SUBMISSION)
+# Listed (name, size, date) but not copied: uploaded by the user as course staff, they are
+# the course's content, and may be large.
+COURSE_UPLOADS = (FilePurpose.LESSON_ATTACHMENT, FilePurpose.COURSE_THUMBNAIL)
+
+
 async def uploaded_files(user_id: uuid.UUID) -> list[StoredFile]:
-    """What the user uploaded (not exports of their own data)."""
-    return (
-        await StoredFile.filter(owner_id=user_id)
-        .exclude(purpose=FilePurpose.DATA_EXPORT)
-        .order_by("created_at")
-    )
+    """Files the user uploaded. Never what the server made for them (exports of their data,
+    certificate PDFs, which ``certificates.json`` describes) nor submission archives, which
+    hold other students' work."""
+    return await StoredFile.filter(
+        owner_id=user_id, purpose__in=[*OWN_UPLOADS, *COURSE_UPLOADS]
+    ).order_by("created_at", "id")
 
 
 async def documents(user: User, now: datetime) -> dict[str, Document]:

@@ -7,6 +7,7 @@ from aiohttp import hdrs, web
 from lms_rt import keys
 from lms_rt.auth.permissions import ADMIN, ANYONE_SIGNED_IN
 from lms_rt.errors import NotFound
+from lms_rt.http.client_ip import client_ip, parse_networks
 from lms_rt.http.openapi import ApiRoutes
 from lms_rt.http.parsing import path_uuid
 from lms_rt.privacy import erasure, exports
@@ -81,12 +82,16 @@ async def download_export(request: web.Request, user: User) -> web.StreamRespons
     response=ErasureOut,
     status=202,
     roles=ANYONE_SIGNED_IN,
-    errors=[403, 409],
+    errors=[403, 409, 429],
 )
 async def request_erasure(request: web.Request, body: EraseIn, user: User) -> ErasureOut:
     """Takes effect after the cooling-off period (7 days by default), until when
-    ``DELETE /users/me/erase`` cancels it. A mail confirms the request."""
-    return erasure_out(await erasure.request_erasure(request.app[keys.DEPS], user, body.password))
+    ``DELETE /users/me/erase`` cancels it. A mail confirms the request. Admins (demote first)
+    and owners of courses (transfer them first) get 409; wrong passwords count towards the
+    sign-in throttle (429)."""
+    deps = request.app[keys.DEPS]
+    address = client_ip(request, parse_networks(deps.settings.trusted_proxies))
+    return erasure_out(await erasure.request_erasure(deps, user, body.password, address))
 
 
 @api.get(

@@ -81,6 +81,8 @@ async def get_user(user_id: uuid.UUID) -> User:
 
 async def admin_update(deps: Deps, admin: User, user_id: uuid.UUID, data: UserAdminUpdate) -> User:
     target = await get_user(user_id)
+    if target.erased_at is not None:
+        raise Conflict("This account was erased; it cannot be changed or reactivated")
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
     if target.id == admin.id and (
         changes.get("is_active") is False or changes.get("role", Role.ADMIN) != Role.ADMIN

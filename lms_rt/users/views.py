@@ -96,7 +96,7 @@ async def get_user(request: web.Request, user: User) -> UserOut:
     errors=[404, 409],
 )
 async def update_user(request: web.Request, body: UserAdminUpdate, user: User) -> UserOut:
-    """Deactivating an account ends its sessions at once."""
+    """Deactivating an account ends its sessions at once. An erased account is 409."""
     target = path_uuid(request, "user_id")
     return UserOut.of(await service.admin_update(request.app[keys.DEPS], user, target, body))
 

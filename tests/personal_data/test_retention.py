@@ -15,7 +15,9 @@ from lms_rt.live.models import (
     LiveState,
     MessageKind,
 )
+from lms_rt.mail.models import SentMail
 from lms_rt.notifications.models import Notification, NotificationType
+from lms_rt.payments.models import Provider, WebhookEvent
 from lms_rt.privacy.retention import enforce_retention
 from lms_rt.users.models import Role
 from tests.factories import create_course, signed_in
@@ -72,7 +74,34 @@ async def _world(client):
     recent = await _session_ended(course, teacher, student, now - timedelta(days=10), "222222")
     await _notification(student, now - timedelta(days=400))
     await _notification(student, now - timedelta(days=3))
+    for key, days in (("old-mail", 400), ("new-mail", 3)):
+        await SentMail.create(key=key, message_id=key, recipient=student.email, template="t")
+        await SentMail.filter(key=key).update(sent_at=now - timedelta(days=days))
+    for event_id, days in (("evt_old", 100), ("evt_new", 3)):
+        await WebhookEvent.create(
+            provider=Provider.STRIPE,
+            event_id=event_id,
+            type="payment_intent.succeeded",
+            payload=_stripe_payload(event_id),
+            processed_at=now - timedelta(days=days),
+        )
     return student, old, recent
+
+
+def _stripe_payload(event_id: str) -> dict:
+    return {
+        "id": event_id,
+        "type": "payment_intent.succeeded",
+        "data": {
+            "object": {
+                "id": f"pi_{event_id}",
+                "amount": 15000,
+                "currency": "egp",
+                "status": "succeeded",
+                "billing_details": {"name": "Mona Billing", "address": {"line1": "1 Nile St"}},
+            }
+        },
+    }
 
 
 async def test_old_logs_chat_and_notifications_go(client):
@@ -83,6 +112,8 @@ async def test_old_logs_chat_and_notifications_go(client):
         "live_attendance": 1,
         "chat_messages": 1,
         "notifications": 1,
+        "sent_mail": 1,
+        "webhook_payloads": 1,
         "exports_expired": 0,
     }
     assert await LiveAnswer.filter(session_id=old.id).count() == 0
@@ -93,6 +124,19 @@ async def test_old_logs_chat_and_notifications_go(client):
     for model in (LiveAnswer, LiveAttendance, LiveMessage):
         assert await model.filter(session_id=recent.id).count() == 1
     assert await Notification.filter(user_id=student.id).count() == 1
+    assert await SentMail.filter(key="old-mail").count() == 0
+    assert await SentMail.filter(key="new-mail").count() == 1
+    old_event = await WebhookEvent.get(event_id="evt_old")
+    assert old_event.payload == {
+        "scrubbed": True,
+        "id": "evt_old",
+        "type": "payment_intent.succeeded",
+        "object_id": "pi_evt_old",
+        "amount": 15000,
+        "currency": "egp",
+        "status": "succeeded",
+    }
+    assert "Mona Billing" in str((await WebhookEvent.get(event_id="evt_new")).payload)
     # A second run finds nothing more.
     again = await enforce_retention(job_context(client))
     assert sum(again.values()) == 0
@@ -100,10 +144,16 @@ async def test_old_logs_chat_and_notifications_go(client):
 
 async def test_zero_keeps_everything(make_client):
     client = await make_client(
-        retention_live_log_days=0, retention_chat_days=0, retention_notification_days=0
+        retention_live_log_days=0,
+        retention_chat_days=0,
+        retention_notification_days=0,
+        retention_sent_mail_days=0,
+        retention_webhook_payload_days=0,
     )
     student, old, _ = await _world(client)
     removed = await enforce_retention(job_context(client))
     assert sum(removed.values()) == 0
     assert await LiveAnswer.filter(session_id=old.id).count() == 1
     assert await Notification.filter(user_id=student.id).count() == 2
+    assert await SentMail.all().count() == 2
+    assert "Mona Billing" in str((await WebhookEvent.get(event_id="evt_old")).payload)

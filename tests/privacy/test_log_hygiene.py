@@ -20,6 +20,7 @@ from lms_rt.logs import REDACTED, build_handler
 from lms_rt.payments.models import Payment
 from lms_rt.users.models import Role
 from tests.factories import bearer, signed_in
+from tests.files.helpers import png, upload
 from tests.harness.stripe_standin import StripeStandIn
 from tests.harness.ws import WsClient
 from tests.identity.test_auth import outbox
@@ -67,6 +68,10 @@ def captured() -> Iterator[Captured]:
     handlers = [build_handler(True, capture.json_out), build_handler(False, capture.text_out)]
     level = root.level
     root.setLevel(logging.DEBUG)
+    # The database client logs every statement with its parameters at DEBUG.
+    db_logger = logging.getLogger("tortoise.db_client")
+    db_level = db_logger.level
+    db_logger.setLevel(logging.DEBUG)
     for handler in handlers:
         root.addHandler(handler)
     try:
@@ -75,6 +80,7 @@ def captured() -> Iterator[Captured]:
         for handler in handlers:
             root.removeHandler(handler)
         root.setLevel(level)
+        db_logger.setLevel(db_level)
 
 
 @pytest.fixture
@@ -188,6 +194,25 @@ async def test_a_full_run_leaves_no_secret_in_any_log_line(client, stripe, captu
     access = (await again.json())["access_token"]
     secrets["access after reset"] = access
 
+    # Two-factor set-up: the secret is written to the database (a query parameter).
+    setup = await client.post(f"{API}/auth/mfa/setup", headers=bearer(access))
+    assert setup.status == 200, await setup.text()
+    secrets["MFA secret"] = (await setup.json())["secret"]
+
+    # A signed download link of local storage, followed.
+    uploaded = await upload(client, bearer(access), png(), filename="me.png")
+    assert uploaded.status == 201
+    link = await client.get(
+        f"{API}/files/download/{(await uploaded.json())['id']}",
+        headers=bearer(access),
+        allow_redirects=False,
+    )
+    assert link.status == 302
+    signed_path = urlsplit(link.headers["Location"]).path
+    assert signed_path.startswith("/files/signed/")
+    assert (await client.get(signed_path)).status == 200
+    secrets["signed download grant"] = signed_path.removeprefix("/files/signed/")
+
     # An admin looks the account up by its address.
     _, admin = await signed_in(client, Role.ADMIN)
     found = await client.get(f"{API}/users", params={"q": EMAIL}, headers=admin)
@@ -219,13 +244,16 @@ async def test_a_full_run_leaves_no_secret_in_any_log_line(client, stripe, captu
     request_lines = "\n".join(captured.request_lines())
     assert EMAIL not in request_lines
     assert EMAIL.replace("@", "%40") not in request_lines
+    assert "mona.privacy" not in request_lines
 
     # The capture saw the run: every kind of logger, DEBUG records, the followed links.
     records = captured.records()
     loggers = {record["logger"] for record in records}
     assert {"aiohttp.access", "lms_rt.access"} <= loggers
     assert any(record["level"] == "DEBUG" for record in records)
+    assert "tortoise.db_client" in loggers
     paths = [record.get("path", "") for record in records if record["logger"] == "lms_rt.access"]
+    assert "/files/signed/REDACTED" in paths
     assert f"/reset-password?token={REDACTED}" in paths
     assert "/api/v1/users?q=m***@example.org" in paths
     assert any(
@@ -258,3 +286,11 @@ async def test_request_lines_keep_paths_encoded_and_drop_secret_parameters(captu
     text = captured.text_out.getvalue()
     assert "\nINFO forged" not in text
     assert "abc123" not in captured.everything()
+
+
+async def test_percent_encoded_plus_addresses_are_masked_whole(captured, make_client):
+    client = await make_client()
+    await client.get("/api/v1/nothing", params={"q": "john.smith+tag@example.org"})
+    [line] = [r for r in captured.records() if r["logger"] == "lms_rt.access"]
+    assert "john" not in line["path"] and "smith" not in line["path"]
+    assert "j***" in line["path"]
