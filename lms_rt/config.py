@@ -101,6 +101,10 @@ class Settings(BaseSettings):
     # connections when hundreds of clients arrive at once.
     backlog: int = 1024
     rate_limit: str = "300/minute"
+    # The published catalog is cached per process this long (0: off), within this memory;
+    # changes reach every process at once over the bus, counts and ratings may lag the TTL.
+    catalog_cache_seconds: float = Field(default=5.0, ge=0)
+    catalog_cache_max_bytes: int = Field(default=16 * 1024 * 1024, ge=0)
 
     smtp_host: str = ""
     smtp_port: int = 25

@@ -11,6 +11,7 @@ from tortoise.exceptions import DBConnectionError, IntegrityError, OperationalEr
 
 from lms_rt.certificates import issuing
 from lms_rt.deps import Deps
+from lms_rt.http.outages import is_outage
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +28,13 @@ async def issue_certificate(ctx: dict[str, Any], enrollment_id: str) -> str:
     """
     try:
         return await _issue(ctx, enrollment_id)
-    except IntegrityError:
-        raise  # a bug, not an outage
-    except (DBConnectionError, OperationalError, ConnectionError, OSError) as exc:
+    except (IntegrityError, Retry):
+        raise  # a bug, or a retry already decided
+    except Exception as exc:
+        # A database restarting cuts connections with driver errors the ORM does not wrap.
+        transient = (DBConnectionError, OperationalError, ConnectionError, OSError)
+        if not (isinstance(exc, transient) or is_outage(exc)):
+            raise
         attempt = int(ctx.get("job_try", 1))
         log.warning("certificate for %s (try %d): database away: %s", enrollment_id, attempt, exc)
         raise Retry(defer=RETRY_BASE_SECONDS * 2 ** (attempt - 1)) from exc

@@ -208,8 +208,8 @@ def catalog_cache(deps: Deps) -> CatalogCache:
     if cache is None:
         settings = deps.settings
         cache = CatalogCache(
-            ttl=float(getattr(settings, "catalog_cache_seconds", DEFAULT_TTL_SECONDS)),
-            max_bytes=int(getattr(settings, "catalog_cache_max_bytes", DEFAULT_MAX_BYTES)),
+            ttl=settings.catalog_cache_seconds,
+            max_bytes=settings.catalog_cache_max_bytes,
         )
         _caches[deps.bus] = cache
     return cache

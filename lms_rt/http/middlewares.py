@@ -102,23 +102,31 @@ async def render_errors(request: web.Request, handler: Handler) -> web.StreamRes
     except asyncio.CancelledError:
         raise
     except ConnectionResetError as exc:
-        # The client went away mid-request (a dropped upload): nobody is left to answer and
-        # nothing failed on our side.
-        access_log.info("client left during %s %s: %s", request.method, request.path, exc)
-        raise
+        transport = request.transport
+        if transport is None or transport.is_closing():
+            # The client went away mid-request (a dropped upload): nobody is left to answer
+            # and nothing failed on our side.
+            access_log.info("client left during %s %s: %s", request.method, request.path, exc)
+            raise
+        # Reset by a backing service instead (a database shutting down): answered as below.
+        return _failure(request, exc)
     except Exception as exc:
-        if is_outage(exc):
-            error_log.warning(
-                "backing service unavailable on %s %s: %r", request.method, request.path, exc
+        return _failure(request, exc)
+
+
+def _failure(request: web.Request, exc: Exception) -> web.Response:
+    if is_outage(exc):
+        error_log.warning(
+            "backing service unavailable on %s %s: %r", request.method, request.path, exc
+        )
+        return error_response(
+            Unavailable(
+                "A service this needs is briefly unavailable; try again shortly",
+                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
             )
-            return error_response(
-                Unavailable(
-                    "A service this needs is briefly unavailable; try again shortly",
-                    headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-                )
-            )
-        error_log.exception("unhandled error on %s %s", request.method, request.path)
-        return error_response(LmsError())
+        )
+    error_log.exception("unhandled error on %s %s", request.method, request.path, exc_info=exc)
+    return error_response(LmsError())
 
 
 def rate_limit(trusted_proxies: list[str]) -> Middleware:

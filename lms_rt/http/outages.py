@@ -20,6 +20,9 @@ _OUTAGES: tuple[type[BaseException], ...] = (
     asyncpg.exceptions.PostgresConnectionError,  # refused, server starting or shutting down
     asyncpg.exceptions.ConnectionDoesNotExistError,
     asyncpg.exceptions.InterfaceError,  # "connection is closed" and the like
+    # A connection the server cut in the middle of an operation sometimes reports a protocol
+    # state error instead ("cannot switch to state 12; another operation is in progress").
+    asyncpg.exceptions.InternalClientError,
     asyncpg.exceptions.AdminShutdownError,
     asyncpg.exceptions.CannotConnectNowError,
     redis.exceptions.ConnectionError,

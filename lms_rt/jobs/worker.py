@@ -6,13 +6,14 @@ import asyncio
 import logging
 import signal
 from collections.abc import AsyncIterator, Sequence
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from datetime import UTC
 from typing import Any
 
 from aiohttp import web
 from arq import Worker, func
 from arq.connections import RedisSettings
+from redis.exceptions import RedisError
 
 from lms_rt.config import ConfigurationError, Settings
 from lms_rt.jobs.cron import arq_cron_jobs, cron_specs
@@ -23,6 +24,10 @@ from lms_rt.jobs.stats import JobStats, RedisJobStats, prometheus_text
 from lms_rt.resources import open_deps
 
 log = logging.getLogger(__name__)
+
+# ARQ's polling loop ends at the first Redis error; a worker waits this long and polls again,
+# so a Redis restart or a network blip does not end the process.
+REDIS_RETRY_SECONDS = 1.0
 
 
 def build_worker(
@@ -86,19 +91,43 @@ async def run_workers(settings: Settings, queues: Sequence[str], *, burst: bool 
         if settings.worker_metrics_port:
             await stack.enter_async_context(serve_metrics(settings, stats))
         loop = asyncio.get_running_loop()
+        stopping = asyncio.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
             # SIGTERM cancels running jobs, which ARQ re-queues for another worker at once.
-            loop.add_signal_handler(sig, _stop_all, workers, sig)
+            loop.add_signal_handler(sig, _stop_all, workers, sig, stopping)
         log.info("worker serving queues %s", ", ".join(queues))
         try:
-            await asyncio.gather(*(worker.async_run() for worker in workers))
+            await asyncio.gather(*(_serve(worker, stopping) for worker in workers))
         except asyncio.CancelledError:
             pass
         finally:
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.remove_signal_handler(sig)
             for worker in workers:
-                await worker.close()
+                try:
+                    await worker.close()
+                except (RedisError, OSError) as exc:
+                    log.warning("closing %s: Redis unavailable (%s)", worker.queue_name, exc)
+
+
+async def _serve(worker: Worker, stopping: asyncio.Event) -> None:
+    """Run one ARQ worker until stopped, through Redis outages: jobs already running go on,
+    and polling resumes once Redis answers again."""
+    while not stopping.is_set():
+        try:
+            await worker.async_run()
+            return
+        except (RedisError, OSError) as exc:
+            if stopping.is_set():
+                return
+            log.warning(
+                "queue %s: Redis unavailable (%s); polling again in %.0f s",
+                worker.queue_name,
+                exc,
+                REDIS_RETRY_SECONDS,
+            )
+        with suppress(TimeoutError):
+            await asyncio.wait_for(stopping.wait(), REDIS_RETRY_SECONDS)
 
 
 @asynccontextmanager
@@ -121,6 +150,7 @@ async def serve_metrics(settings: Settings, stats: JobStats) -> AsyncIterator[No
         await runner.cleanup()
 
 
-def _stop_all(workers: Sequence[Worker], sig: signal.Signals) -> None:
+def _stop_all(workers: Sequence[Worker], sig: signal.Signals, stopping: asyncio.Event) -> None:
+    stopping.set()
     for worker in workers:
         worker.handle_sig(sig)

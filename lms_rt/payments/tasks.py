@@ -19,6 +19,7 @@ from tortoise.expressions import F
 
 from lms_rt.db import atomic
 from lms_rt.deps import Deps
+from lms_rt.http.outages import is_outage
 from lms_rt.payments import myfatoorah_flow, stripe_sync, webhooks
 from lms_rt.payments.models import Provider, WebhookEvent
 from lms_rt.payments.myfatoorah_gateway import GatewayError as MyFatoorahDown
@@ -35,21 +36,22 @@ RECONCILE_WINDOW = timedelta(days=3)
 async def process_webhook(ctx: dict[str, Any], webhook_id: str) -> str:
     deps: Deps = ctx["deps"]
     row_id = uuid.UUID(webhook_id)
-    row = await WebhookEvent.filter(id=row_id).first()
-    if row is None or row.processed_at is not None:
-        return "already processed"
-    await WebhookEvent.filter(id=row_id).update(attempts=F("attempts") + 1)
     try:
+        row = await WebhookEvent.filter(id=row_id).first()
+        if row is None or row.processed_at is not None:
+            return "already processed"
+        await WebhookEvent.filter(id=row_id).update(attempts=F("attempts") + 1)
         async with open_gateways(deps.settings) as gateways:
             return await _process(deps, gateways, row_id)
-    except IntegrityError:
+    except (IntegrityError, Retry):
         raise
-    except (StripeDown, MyFatoorahDown, DBConnectionError, OperationalError, OSError) as exc:
-        await _note_error(row_id, exc)
-        attempt = int(ctx.get("job_try", 1))
-        raise Retry(defer=RETRY_BASE_SECONDS * 2 ** (attempt - 1)) from exc
     except Exception as exc:
         await _note_error(row_id, exc)
+        # A database restarting cuts connections with driver errors the ORM does not wrap.
+        transient = (StripeDown, MyFatoorahDown, DBConnectionError, OperationalError, OSError)
+        if isinstance(exc, transient) or is_outage(exc):
+            attempt = int(ctx.get("job_try", 1))
+            raise Retry(defer=RETRY_BASE_SECONDS * 2 ** (attempt - 1)) from exc
         raise
 
 

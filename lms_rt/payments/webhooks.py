@@ -2,7 +2,8 @@
 at once, and process it in a job.
 
 A forged, tampered or stale delivery gets 400 and leaves nothing behind. The same event
-delivered again (or five times at once) finds its stored row: 200, nothing processed twice.
+delivered again (or five times at once) finds its stored row: 200, nothing processed twice,
+and its processing queued again while it is still unprocessed.
 """
 
 from __future__ import annotations
@@ -32,5 +33,15 @@ async def store(
             )
             effects.enqueue("process_webhook", str(row.id), job_id=process_job_id(row.id))
     except IntegrityError:
+        # Known already. Its first delivery may have committed without queueing its processing
+        # (the database went away between its commit and the answer): queue it again. The job
+        # id and the processed mark keep it to one processing.
+        unprocessed = await WebhookEvent.filter(
+            provider=provider, event_id=event_id[:255], processed_at=None
+        ).first()
+        if unprocessed is not None:
+            await deps.jobs.enqueue(
+                "process_webhook", str(unprocessed.id), job_id=process_job_id(unprocessed.id)
+            )
         return False
     return True

@@ -457,6 +457,19 @@ class RedisServer:
             shutil.rmtree(self.base_dir, ignore_errors=True)
             self.base_dir = None
 
+    def kill(self) -> None:
+        """SIGKILL, as a crash would: nothing is flushed. The port stays ours for ``start()``."""
+        if self.base_dir is None:
+            return
+        try:
+            pid = int((self.base_dir / "redis.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            pid = None
+        if pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        self.stop()
+
     def __enter__(self) -> RedisServer:
         self.start()
         return self
