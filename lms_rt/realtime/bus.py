@@ -292,6 +292,9 @@ class RedisBus(Bus):
 
     async def start(self) -> None:
         self._pubsub = self._new_pubsub()
+        # Connected before anyone subscribes: PubSub opens its connection lazily and without a
+        # lock, so many first subscriptions at once would each open (and leak) their own.
+        await self._pubsub.connect()
         self._run_id = await self._current_run_id()
         self._tasks = [
             asyncio.create_task(self._read_loop(), name="bus-reader"),
@@ -457,6 +460,7 @@ class RedisBus(Bus):
         if old is not None:
             with contextlib.suppress(RedisError, OSError):
                 await old.aclose()
+        await self._pubsub.connect()
         channels = list(self._listeners)
         if channels:
             await self._listen(self._pubsub, channels)
