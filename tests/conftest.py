@@ -131,3 +131,27 @@ async def make_client(
 @pytest.fixture
 async def client(make_client: ClientFactory) -> TestClient[web.Request, web.Application]:
     return await make_client()
+
+
+@pytest.fixture
+async def stripe() -> AsyncIterator[Any]:
+    """The local Stripe stand-in (its wire format and webhook signatures)."""
+    from tests.harness.stripe_standin import StripeStandIn
+    from tests.payments.helpers import STRIPE_KEY
+
+    standin = StripeStandIn(STRIPE_KEY)
+    await standin.start()
+    yield standin
+    await standin.stop()
+
+
+@pytest.fixture
+async def pay_client(
+    make_client: ClientFactory, stripe: Any
+) -> TestClient[web.Request, web.Application]:
+    """A client whose app talks to the Stripe stand-in."""
+    from tests.payments.helpers import STRIPE_KEY, STRIPE_SECRET
+
+    return await make_client(
+        stripe_api_key=STRIPE_KEY, stripe_api_base=stripe.url, stripe_webhook_secret=STRIPE_SECRET
+    )

@@ -3,32 +3,12 @@ course, and certificates issued; read back through ``GET /notifications`` as the
 
 from __future__ import annotations
 
-import pytest
-
 from lms_rt.payments.models import Payment
 from tests.certificates.helpers import complete_course, issue
 from tests.factories import signed_in
-from tests.harness.stripe_standin import StripeStandIn
 from tests.live.helpers import join, live_lesson, ok
 from tests.payments.helpers import API, STRIPE_SECRET, paid_course, process
 from tests.quizzes.helpers import course_with_staff, socket, student_in
-
-KEY = "sk_test_lms"
-
-
-@pytest.fixture
-async def stripe():
-    standin = StripeStandIn(KEY)
-    await standin.start()
-    yield standin
-    await standin.stop()
-
-
-@pytest.fixture
-async def pay_client(make_client, stripe):
-    return await make_client(
-        stripe_api_key=KEY, stripe_api_base=stripe.url, stripe_webhook_secret=STRIPE_SECRET
-    )
 
 
 async def _inbox(client, headers, kind: str) -> list[dict]:

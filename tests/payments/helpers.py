@@ -15,6 +15,7 @@ from lms_rt.users.models import Role
 from tests.factories import create_course, signed_in
 
 API = "/api/v1"
+STRIPE_KEY = "sk_test_lms"
 STRIPE_SECRET = "whsec_test_secret"
 MYFATOORAH_SECRET = "mf_webhook_secret"
 PRICE = 150_00  # EGP 150.00

@@ -7,8 +7,6 @@ import asyncio
 import time
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from lms_rt import keys
 from lms_rt.audit.models import AuditEvent
 from lms_rt.enrollments.models import Enrollment, EnrollmentSource, EnrollmentStatus
@@ -25,25 +23,7 @@ from lms_rt.payments.sweep import sweep_payments
 from lms_rt.payments.tasks import reconcile_stripe
 from lms_rt.users.models import Role
 from tests.factories import signed_in
-from tests.harness.stripe_standin import StripeStandIn
 from tests.payments.helpers import API, PRICE, STRIPE_SECRET, paid_course, process
-
-KEY = "sk_test_lms"
-
-
-@pytest.fixture
-async def stripe():
-    standin = StripeStandIn(KEY)
-    await standin.start()
-    yield standin
-    await standin.stop()
-
-
-@pytest.fixture
-async def pay_client(make_client, stripe):
-    return await make_client(
-        stripe_api_key=KEY, stripe_api_base=stripe.url, stripe_webhook_secret=STRIPE_SECRET
-    )
 
 
 async def _deliver(client, stripe, event, secret=STRIPE_SECRET, **kwargs):

@@ -10,25 +10,7 @@ from lms_rt.payments.erasure import cancel_erased_subscription
 from lms_rt.payments.models import Subscription, SubscriptionStatus
 from lms_rt.users.models import Role
 from tests.factories import signed_in
-from tests.harness.stripe_standin import StripeStandIn
 from tests.payments.helpers import API, STRIPE_SECRET, process
-
-KEY = "sk_test_lms"
-
-
-@pytest.fixture
-async def stripe():
-    standin = StripeStandIn(KEY)
-    await standin.start()
-    yield standin
-    await standin.stop()
-
-
-@pytest.fixture
-async def pay_client(make_client, stripe):
-    return await make_client(
-        stripe_api_key=KEY, stripe_api_base=stripe.url, stripe_webhook_secret=STRIPE_SECRET
-    )
 
 
 async def _subscribed(client, stripe, headers, admin) -> Subscription:

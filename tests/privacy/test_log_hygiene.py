@@ -21,13 +21,11 @@ from lms_rt.payments.models import Payment
 from lms_rt.users.models import Role
 from tests.factories import bearer, signed_in
 from tests.files.helpers import png, upload
-from tests.harness.stripe_standin import StripeStandIn
 from tests.harness.ws import WsClient
 from tests.identity.test_auth import outbox
 from tests.pages.helpers import session_cookie_value, sign_in
-from tests.payments.helpers import API, STRIPE_SECRET, paid_course, process
+from tests.payments.helpers import API, STRIPE_KEY, STRIPE_SECRET, paid_course, process
 
-STRIPE_KEY = "sk_test_lms"
 EMAIL = "mona.privacy@example.org"
 PASSWORD = "a long secret passphrase"
 NEW_PASSWORD = "another long passphrase"
@@ -81,14 +79,6 @@ def captured() -> Iterator[Captured]:
             root.removeHandler(handler)
         root.setLevel(level)
         db_logger.setLevel(db_level)
-
-
-@pytest.fixture
-async def stripe():
-    standin = StripeStandIn(STRIPE_KEY)
-    await standin.start()
-    yield standin
-    await standin.stop()
 
 
 @pytest.fixture
