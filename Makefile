@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
 
-.PHONY: run test lint format migrate bench install system-packages clean
+.PHONY: run test fuzz lint format migrate bench install system-packages clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq python3-venv; }
@@ -26,6 +26,11 @@ run: install
 
 test: install system-packages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The fuzz tests of `make test`, longer: LMS_TEST_FUZZ_SCALE multiplies their example counts.
+FUZZ_SCALE ?= 10
+fuzz: install system-packages
+	LMS_TEST_FUZZ_SCALE=$(FUZZ_SCALE) $(BIN)/python -m pytest tests/fuzz $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check lms_rt tests

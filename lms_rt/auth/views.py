@@ -64,6 +64,7 @@ async def register(request: web.Request, body: RegisterIn) -> RegisterOut:
     summary="Sign in with email and password",
     body=LoginIn,
     response=TokenPair | MfaChallenge,
+    errors=[401],
 )
 async def login(request: web.Request, body: LoginIn) -> TokenPair | MfaChallenge:
     """Returns a token pair, or an MFA challenge for accounts with two-factor sign-in."""
@@ -77,6 +78,7 @@ async def login(request: web.Request, body: LoginIn) -> TokenPair | MfaChallenge
     summary="OAuth2 password grant (for the docs page's Authorize)",
     form=OAuthPasswordForm,
     response=OAuthToken,
+    errors=[401],
 )
 async def oauth_token(request: web.Request, body: OAuthPasswordForm) -> OAuthToken:
     result = await service.login(
@@ -90,7 +92,13 @@ async def oauth_token(request: web.Request, body: OAuthPasswordForm) -> OAuthTok
     return OAuthToken(access_token=result.access_token, expires_in=result.expires_in)
 
 
-@api.post("/auth/refresh", summary="Rotate a refresh token", body=RefreshIn, response=TokenPair)
+@api.post(
+    "/auth/refresh",
+    summary="Rotate a refresh token",
+    body=RefreshIn,
+    response=TokenPair,
+    errors=[401],
+)
 async def refresh(request: web.Request, body: RefreshIn) -> TokenPair:
     """The presented token stops working. Presenting a token that was already rotated ends
     the whole session, the newest tokens included."""
@@ -221,7 +229,11 @@ async def mfa_disable(request: web.Request, body: MfaDisableIn, user: User) -> N
 
 
 @api.post(
-    "/auth/mfa/verify", summary="Finish a two-factor sign-in", body=MfaVerifyIn, response=TokenPair
+    "/auth/mfa/verify",
+    summary="Finish a two-factor sign-in",
+    body=MfaVerifyIn,
+    response=TokenPair,
+    errors=[401],
 )
 async def mfa_verify(request: web.Request, body: MfaVerifyIn) -> TokenPair:
     return await service.verify_mfa(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from aiohttp import BodyPartReader, MultipartReader, web
+from aiohttp.http_exceptions import BadHttpMessage
 
 from lms_rt.errors import BadRequest, Invalid, UnsupportedMedia
 from lms_rt.files.schemas import UploadForm
@@ -62,7 +63,9 @@ async def read_upload(
 async def _next_part(reader: MultipartReader) -> object:
     try:
         return await reader.next()
-    except ValueError as exc:  # no starting boundary, a broken one, a read past the end
+    # ValueError: no starting boundary, a broken one, a read past the end; BadHttpMessage: a
+    # part's headers that do not parse (a closing boundary where headers should be).
+    except (ValueError, BadHttpMessage) as exc:
         raise BadRequest(f"Malformed multipart body: {exc}") from exc
 
 

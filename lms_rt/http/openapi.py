@@ -17,7 +17,8 @@ from typing import Any, Literal
 import orjson
 from aiohttp import web
 from pydantic import BaseModel, TypeAdapter
-from pydantic.json_schema import JsonSchemaMode, models_json_schema
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, JsonSchemaValue
+from pydantic_core import core_schema
 
 from lms_rt.http.parsing import parse_form, parse_json, parse_query
 
@@ -26,6 +27,58 @@ Handler = Callable[..., Awaitable[Any]]
 # Given the request and the roles an operation admits, returns the caller or raises 401/403.
 Authorizer = Callable[[web.Request, frozenset[str]], Awaitable[Any]]
 _PATH_PARAM = re.compile(r"\{([^}:]+)(?::[^}]+)?\}")
+REF_TEMPLATE = "#/components/schemas/{model}"
+
+
+class _ApiJsonSchema(GenerateJsonSchema):
+    """Pydantic's schemas, with dict keys constrained as the validator constrains them."""
+
+    def dict_schema(self, schema: core_schema.DictSchema) -> JsonSchemaValue:
+        """A key pattern becomes ``propertyNames`` and the values ``additionalProperties``:
+        under ``patternProperties`` alone, keys that miss the pattern would be allowed, with
+        any value, where the validator refuses them."""
+        generated = super().dict_schema(schema)
+        patterns = generated.get("patternProperties")
+        if (
+            isinstance(patterns, dict)
+            and len(patterns) == 1
+            and "additionalProperties" not in generated
+        ):
+            [(pattern, values)] = patterns.items()
+            del generated["patternProperties"]
+            generated["propertyNames"] = {**generated.get("propertyNames", {}), "pattern": pattern}
+            generated["additionalProperties"] = values
+        return generated
+
+    def str_schema(self, schema: core_schema.StringSchema) -> JsonSchemaValue:
+        """Request strings are stripped before their length is checked, so a minimum length
+        counts from the first to the last non-space character: "  " is too short for 1."""
+        generated = super().str_schema(schema)
+        strips = schema.get("strip_whitespace", self._config.str_strip_whitespace)
+        shortest = generated.get("minLength", 0)
+        if self.mode == "validation" and strips and shortest >= 1 and "pattern" not in generated:
+            kept = f"[^{_strippable_class()}]"
+            generated["pattern"] = (
+                kept if shortest == 1 else rf"{kept}[\s\S]{{{shortest - 2},}}{kept}"
+            )
+        return generated
+
+
+@functools.cache
+def _strippable_class() -> str:
+    """What ``str.strip()`` removes, as a character class body in ``\\uXXXX`` escapes that
+    both ECMA (the schema's regex dialect) and Python read the same way (``\\s`` differs)."""
+    codes = [code for code in range(0x110000) if chr(code).isspace()]
+    ranges: list[list[int]] = []
+    for code in codes:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "".join(
+        f"\\u{first:04x}" if first == last else f"\\u{first:04x}-\\u{last:04x}"
+        for first, last in ranges
+    )
 
 
 class ErrorInfo(BaseModel):
@@ -200,20 +253,32 @@ class ApiRegistry:
         return self._document
 
     def _build(self) -> dict[str, Any]:
-        models: list[tuple[Any, JsonSchemaMode]] = [(ErrorBody, "serialization")]
+        # One generation pass over every model: same-named models of different domains
+        # (``SessionOut`` of auth and of live) get distinct component names instead of one
+        # overwriting the other.
+        wanted: dict[tuple[Any, JsonSchemaMode], None] = {(ErrorBody, "serialization"): None}
         for op in self.operations:
             if op.body is not None:
-                models.append((op.body, "validation"))
-            if isinstance(op.response, type) and issubclass(op.response, BaseModel):
-                models.append((op.response, "serialization"))
-        refs, defs = models_json_schema(
-            list(dict.fromkeys(models)), ref_template="#/components/schemas/{model}"
+                wanted[(op.body, "validation")] = None
+            if op.query is not None:
+                wanted[(op.query, "validation")] = None
+            if op.response is not None and op.status != 204:
+                wanted[(op.response, "serialization")] = None
+        refs, defs = TypeAdapter.json_schemas(
+            [(kind, mode, TypeAdapter(kind)) for kind, mode in wanted],
+            ref_template=REF_TEMPLATE,
+            schema_generator=_ApiJsonSchema,
         )
         schemas: dict[str, Any] = dict(defs.get("$defs", {}))
         paths: dict[str, dict[str, Any]] = {}
         for op in self.operations:
             path = _PATH_PARAM.sub(r"{\1}", op.full_path)
             paths.setdefault(path, {})[op.method.lower()] = self._operation(op, refs, schemas)
+        bodies = {op.body for op in self.operations}
+        for op in self.operations:
+            if op.query is not None and op.query not in bodies:
+                # Query models are documented as parameters, not as components.
+                schemas.pop(_ref_name(refs[(op.query, "validation")]) or "", None)
         return {
             "openapi": "3.1.0",
             "info": {"title": self.title, "version": self.version},
@@ -252,7 +317,7 @@ class ApiRegistry:
             for name in _PATH_PARAM.findall(op.path)
         ]
         if op.query is not None:
-            parameters.extend(_query_parameters(op.query, schemas))
+            parameters.extend(_query_parameters(op.query, refs, schemas))
         if parameters:
             spec["parameters"] = parameters
         if op.body is not None:
@@ -292,20 +357,37 @@ def _success_response(
 ) -> dict[str, Any]:
     if op.status == 204 or op.response is None:
         return {"description": "No content" if op.status == 204 else "Success"}
-    if (op.response, "serialization") in refs:
-        schema = refs[(op.response, "serialization")]
-    else:
-        adapter_schema = TypeAdapter(op.response).json_schema(
-            mode="serialization", ref_template="#/components/schemas/{model}"
-        )
-        schemas.update(adapter_schema.pop("$defs", {}))
-        schema = adapter_schema
-    return {"description": "Success", "content": {"application/json": {"schema": schema}}}
+    content: dict[str, Any] = {"application/json": {"schema": refs[(op.response, "serialization")]}}
+    if op.query is not None and _offers_csv(_resolve(refs[(op.query, "validation")], schemas)):
+        content["text/csv"] = {"schema": {"type": "string"}}
+    return {"description": "Success", "content": content}
 
 
-def _query_parameters(model: type[BaseModel], schemas: dict[str, Any]) -> list[dict[str, Any]]:
-    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
-    schemas.update(schema.pop("$defs", {}))
+def _offers_csv(query_schema: dict[str, Any]) -> bool:
+    """A ``format`` query parameter that admits ``csv`` switches the answer to a CSV table."""
+    field = query_schema.get("properties", {}).get("format", {})
+    if "csv" in field.get("enum", ()) or field.get("const") == "csv":
+        return True
+    pattern = field.get("pattern")
+    return isinstance(pattern, str) and re.search(pattern, "csv") is not None
+
+
+def _ref_name(schema: dict[str, Any]) -> str | None:
+    ref = schema.get("$ref")
+    return ref.rsplit("/", 1)[-1] if isinstance(ref, str) else None
+
+
+def _resolve(schema: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:
+    name = _ref_name(schema)
+    return schemas[name] if name is not None else schema
+
+
+def _query_parameters(
+    model: type[BaseModel],
+    refs: dict[tuple[Any, JsonSchemaMode], dict[str, Any]],
+    schemas: dict[str, Any],
+) -> list[dict[str, Any]]:
+    schema = _resolve(refs[(model, "validation")], schemas)
     required = set(schema.get("required", []))
     return [
         {

@@ -428,6 +428,9 @@ class MyFatoorahGateway:
     async def _post(
         self, endpoint: str, payload: dict[str, str | int | Decimal | None]
     ) -> dict[str, Any]:
+        if not self._api_key:
+            # Never call the provider's default URL unconfigured (the callback is public).
+            raise GatewayError(f"MyFatoorah {endpoint}: LMS_MYFATOORAH_API_KEY is not set")
         headers = {
             "Authorization": f"Bearer {self._api_key}",
             "Content-Type": "application/json",

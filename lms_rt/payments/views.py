@@ -128,7 +128,7 @@ async def myfatoorah_initiate(
     summary="Where MyFatoorah sends the payer back",
     query=CallbackQuery,
     response=CallbackOut,
-    errors=[404, 503],
+    errors=[400, 404, 503],
 )
 async def myfatoorah_callback(request: web.Request, query: CallbackQuery) -> CallbackOut:
     """Nothing in the URL is believed: the payment is confirmed with GetPaymentStatus. The
@@ -272,7 +272,7 @@ async def create_subscription(
     summary="Cancel a subscription at the end of its period",
     response=SubscriptionOut,
     roles=ANYONE_SIGNED_IN,
-    errors=[404, 409, 503],
+    errors=[400, 404, 409, 503],
 )
 async def cancel_subscription(request: web.Request, user: User) -> SubscriptionOut:
     try:
@@ -372,7 +372,7 @@ async def refund_payment(request: web.Request, body: RefundIn, user: User) -> Re
     response=CouponOut,
     status=201,
     roles=ADMIN,
-    errors=[409],
+    errors=[404, 409],
 )
 async def create_coupon(request: web.Request, body: CouponIn, user: User) -> CouponOut:
     code = normalise_code(body.code)
