@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tortoise.context import TortoiseContext, set_global_context
+from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from lms_rt.config import Settings, tortoise_config
 from lms_rt.deps import Deps
+from lms_rt.errors import Invalid
 
 log = logging.getLogger(__name__)
 
@@ -123,3 +125,19 @@ def after_commit() -> PostCommit:
     if effects is None:
         raise RuntimeError("after_commit() needs an enclosing atomic() block")
     return effects
+
+
+def refuse_nulls(model: type[Model], changes: dict[str, Any]) -> None:
+    """An explicit ``null`` for a column that cannot hold one is the caller's mistake (422),
+    not a database error."""
+    fields = model._meta.fields_map
+    nulls = [
+        name
+        for name, value in changes.items()
+        if value is None and name in fields and not fields[name].null
+    ]
+    if nulls:
+        raise Invalid(
+            f"{', '.join(nulls)} cannot be null",
+            details=[{"field": name, "message": "cannot be null"} for name in nulls],
+        )

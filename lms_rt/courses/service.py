@@ -33,7 +33,7 @@ from lms_rt.courses.schemas import (
     StaffAdd,
 )
 from lms_rt.courses.search import FullTextMatch, search_document
-from lms_rt.db import PostCommit, atomic
+from lms_rt.db import PostCommit, atomic, refuse_nulls
 from lms_rt.deps import Deps
 from lms_rt.enrollments import events as enrollment_events
 from lms_rt.enrollments.models import Enrollment, EnrollmentStatus
@@ -265,9 +265,7 @@ async def update_course(deps: Deps, course: Course, data: CourseUpdate) -> Cours
     changes = data.model_dump(exclude_unset=True)
     if "thumbnail_url" in changes and changes["thumbnail_url"] is not None:
         changes["thumbnail_url"] = str(changes["thumbnail_url"])
-    for required in ("title", "slug", "description", "category", "difficulty", "currency"):
-        if required in changes and changes[required] is None:
-            raise Invalid(f"{required} cannot be null", details=[{"field": required}])
+    refuse_nulls(Course, changes)
     new_slug = changes.get("slug")
     if new_slug and new_slug != course.slug:
         taken = Course.filter(slug=new_slug).exclude(id=course.id)
@@ -474,9 +472,7 @@ async def create_lesson(deps: Deps, course: Course, data: LessonCreate) -> Lesso
 
 async def update_lesson(deps: Deps, course: Course, lesson: Lesson, data: LessonUpdate) -> Lesson:
     changes = data.model_dump(exclude_unset=True)
-    for required in ("title", "slug", "type", "content", "description"):
-        if required in changes and changes[required] is None:
-            raise Invalid(f"{required} cannot be null", details=[{"field": required}])
+    refuse_nulls(Lesson, changes)
     if "section_id" in changes:
         await _check_section(course, changes["section_id"])
     if changes.get("video_url") is not None:

@@ -109,6 +109,8 @@ async def update_course(request: web.Request, body: CourseUpdate, user: User) ->
 @api.delete(
     "/courses/{course}",
     summary="Delete a course, or archive it once enrolled",
+    response=CourseOut,
+    empty=[204],
     roles=STAFF,
     errors=[403, 404],
 )

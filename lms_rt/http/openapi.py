@@ -109,6 +109,8 @@ class Operation:
     roles: frozenset[str] | None
     errors: tuple[int, ...]
     description: str | None = None
+    # Other success statuses answered without a body (a delete that may only archive).
+    empty: tuple[int, ...] = ()
 
     @property
     def auth(self) -> bool:
@@ -153,6 +155,7 @@ class ApiRoutes:
         status: int = 200,
         roles: Iterable[str] | None = None,
         errors: Iterable[int] = (),
+        empty: Iterable[int] = (),
     ) -> Callable[[Handler], Handler]:
         """Declare an operation.
 
@@ -176,6 +179,7 @@ class ApiRoutes:
                 roles=frozenset(roles) if roles is not None else None,
                 errors=tuple(errors),
                 description=inspect.getdoc(handler),
+                empty=tuple(empty),
             )
             self.operations.append(op)
             return handler
@@ -331,6 +335,8 @@ class ApiRegistry:
                 "content": {media: {"schema": refs[(op.body, "validation")]}},
             }
         spec["responses"][str(op.status)] = _success_response(op, refs, schemas)
+        for status in op.empty:
+            spec["responses"][str(status)] = {"description": "No content"}
         error_ref = refs[(ErrorBody, "serialization")]
         statuses = set(op.errors) | {500}
         if op.body is not None:
