@@ -8,8 +8,8 @@ socket is closed with 4429 and the client resumes from its last sequence number.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
-import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +28,9 @@ SLOW_CLOSE_LINGER_SECONDS = 5.0
 # A frame goes straight to the socket while less than this waits in its transport's buffer;
 # beyond it, frames queue for the writer task, which waits for the socket to drain.
 DIRECT_WRITE_LIMIT = 64 * 1024
+
+# Connection ids: unique within the process (seats qualify them with the process's own id).
+_ids = itertools.count(1)
 
 
 def text_frame(payload: bytes) -> bytes:
@@ -61,11 +64,16 @@ class Connection:
         "_queue",
         "_queued_bytes",
         "_writer",
+        "budget",
+        "budget_at",
+        "busy",
         "caller",
         "closed",
-        "expiry_timer",
+        "due",
         "id",
+        "pinged",
         "seated",
+        "seen",
         "subscriptions",
         "token_expires_at",
         "transport",
@@ -80,12 +88,21 @@ class Connection:
         max_queue_bytes: int,
         on_slow: Callable[[Connection], None],
     ) -> None:
-        self.id = uuid.uuid4().hex
+        self.id = f"{next(_ids):x}"
         self.ws = ws
         self.transport = transport
         self.caller: Caller | None = None
         self.token_expires_at = 0.0
-        self.expiry_timer: asyncio.TimerHandle | None = None
+        # The bucket of the shared deadlines (auth timeout, then token expiry) it waits in.
+        self.due: dict[Connection, None] | None = None
+        # Loop time of the last frame from the client, and whether a ping awaits an answer.
+        self.seen = asyncio.get_running_loop().time()
+        self.pinged = False
+        # Handling a frame: what the client sends meanwhile (its pongs too) waits unread.
+        self.busy = False
+        # Messages it may still send now, and when that was worked out (see allow_message).
+        self.budget: float | None = None
+        self.budget_at = 0.0
         self.subscriptions: dict[str, Subscription] = {}
         self._max_queue_bytes = max_queue_bytes
         self._on_slow = on_slow
@@ -96,6 +113,20 @@ class Connection:
         self.seated = False  # holds one of its user's connection seats
         # Runs only while frames wait for a slow socket: an idle connection holds no task.
         self._writer: asyncio.Task[None] | None = None
+
+    def allow_message(self, now: float, rate: float, burst: float) -> bool:
+        """Take one message from the socket's bucket: ``rate`` per second, bursts up to
+        ``burst`` (full until first used)."""
+        if self.budget is None:
+            budget = burst
+        else:
+            budget = min(burst, self.budget + (now - self.budget_at) * rate)
+        self.budget_at = now
+        if budget < 1:
+            self.budget = budget
+            return False
+        self.budget = budget - 1
+        return True
 
     # --- sending -------------------------------------------------------------------------
 

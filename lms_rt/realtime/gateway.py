@@ -8,13 +8,15 @@ session cookie authenticated the upgrade) → frames until the client leaves, is
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import time
 from collections.abc import Iterable
+from functools import partial
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from aiohttp import WSCloseCode, WSMsgType, web
+from aiohttp import WSCloseCode, WSMessage, WSMsgType, web
 
 from lms_rt.config import Settings
 from lms_rt.errors import Forbidden, LmsError, Unauthorized
@@ -22,11 +24,14 @@ from lms_rt.metrics import Metrics
 from lms_rt.realtime import protocol
 from lms_rt.realtime.bus import Event
 from lms_rt.realtime.connection import Connection
+from lms_rt.realtime.deadlines import Deadlines
+from lms_rt.realtime.heartbeat import Heartbeat
 from lms_rt.realtime.hub import Hub
 from lms_rt.realtime.presence import Presence
 from lms_rt.realtime.protocol import BadFrame
 from lms_rt.realtime.registry import Caller, RealtimeRegistry, parse_channel
 from lms_rt.realtime.seats import Seats
+from lms_rt.realtime.socket_response import SocketResponse, adopt
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +39,8 @@ log = logging.getLogger(__name__)
 AUTH_CHANNEL_KIND = "auth"
 # Backstop for a missed announcement: every open socket's session is re-checked this often.
 SESSION_RECHECK_SECONDS = 30.0
+# What ``receive`` returns once a socket is over.
+_ENDED = frozenset({WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED, WSMsgType.ERROR})
 
 
 class Authenticator(Protocol):
@@ -46,25 +53,6 @@ class Authenticator(Protocol):
 
     async def live_sessions(self, session_ids: set[str]) -> set[str]:
         """Which of these sessions are still signed in (not revoked, user active)."""
-
-
-class TokenBucket:
-    """Per-socket message budget: ``rate`` per second with bursts up to ``burst``."""
-
-    __slots__ = ("burst", "rate", "stamp", "tokens")
-
-    def __init__(self, rate: float, burst: int) -> None:
-        self.rate, self.burst = rate, float(burst)
-        self.tokens, self.stamp = float(burst), time.monotonic()
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        if self.tokens < 1:
-            return False
-        self.tokens -= 1
-        return True
 
 
 class Gateway:
@@ -88,6 +76,10 @@ class Gateway:
         self._allowed_origins = allowed_origins(settings)
         self._auth_watch = _AuthWatch(self)
         self._tasks: list[asyncio.Task[None]] = []
+        self.deadlines = Deadlines(self._deadline_passed)
+        self.heartbeat = Heartbeat(
+            settings.ws_heartbeat_seconds, lambda: self.hub.connections, self._gone
+        )
         self.closing = False
         # How many sockets are handling a frame right now; shutdown waits for them to answer.
         self._busy = 0
@@ -95,6 +87,7 @@ class Gateway:
 
     async def start(self) -> None:
         self._tasks.append(asyncio.create_task(self._recheck_sessions_loop()))
+        self.heartbeat.start()
 
     async def stop(self) -> None:
         """Graceful shutdown: no further frames are taken in; calls already being handled get
@@ -102,6 +95,8 @@ class Gateway:
         to another process. A call is thus answered or never carried out, unless it outlasts
         the grace period."""
         self.closing = True
+        self.deadlines.stop()
+        await self.heartbeat.stop()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -130,6 +125,8 @@ class Gateway:
     # --- handshake -----------------------------------------------------------------------
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
+        """The upgrade; the socket is served once the handler chain has returned (see
+        ``socket_response``)."""
         origin = request.headers.get("Origin")
         if origin is not None and origin not in self._allowed_origins | {_own_origin(request)}:
             raise Forbidden("This origin may not open a websocket here")
@@ -137,13 +134,18 @@ class Gateway:
             raise web.HTTPServiceUnavailable()
         # Only after the Origin check: a page elsewhere never borrows the browser's cookie.
         upgrade_caller = await self.authenticator.authenticate_upgrade(request)
-        ws = web.WebSocketResponse(
-            heartbeat=self.settings.ws_heartbeat_seconds,
+        ws = SocketResponse(
             max_msg_size=self.settings.ws_max_frame_bytes,
             # Per-message deflate costs CPU per socket on the fan-out path: off.
             compress=False,
+            # No ``heartbeat``: the gateway's own pings every socket from one task, and answers
+            # pings itself. aiohttp's costs a timer per socket and, with it, enough attributes
+            # to give every response a dictionary of its own (about 2 KB per socket).
+            autoping=False,
         )
         await ws.prepare(request)
+        # Sent with the upgrade, never read again: dropped rather than kept per socket.
+        ws.headers.clear()
         connection = Connection(
             ws,
             request.transport,
@@ -151,64 +153,82 @@ class Gateway:
             on_slow=self._slow,
         )
         self.hub.add(connection)
-        try:
-            await self._serve(connection, upgrade_caller)
-        finally:
-            # The handler may be cancelled once the peer is gone; clean-up must still finish.
-            await asyncio.shield(self._forget(connection))
+        ws.serve_after_handler(
+            partial(self._serve, connection, upgrade_caller, contextvars.copy_context())
+        )
         return ws
 
     async def _serve(
-        self, connection: Connection, upgrade_caller: tuple[Caller, float] | None
+        self,
+        connection: Connection,
+        upgrade_caller: tuple[Caller, float] | None,
+        context: contextvars.Context,
     ) -> None:
+        """The socket's life after the upgrade. Its frame and the ``receive`` it awaits are
+        all that an idle socket keeps suspended: frames are handled in calls that return."""
+        adopt(context)
+        del context
         ws = connection.ws
-        bucket = TokenBucket(self.settings.ws_messages_per_second, self.settings.ws_message_burst)
-        auth_deadline = asyncio.get_running_loop().call_later(
-            self.settings.ws_auth_timeout_seconds,
-            lambda: self._spawn_close(connection, protocol.CLOSE_AUTH_TIMEOUT, "auth timeout"),
-        )
+        loop = asyncio.get_running_loop()
         try:
+            self.deadlines.set(connection, loop.time() + self.settings.ws_auth_timeout_seconds)
             if upgrade_caller is not None and not await self._accept_upgrade(
-                connection, upgrade_caller, auth_deadline
+                connection, upgrade_caller
             ):
                 return
-            async for message in ws:
-                if connection.closed:
+            while True:
+                message = await ws.receive()
+                if message.type in _ENDED or not await self._take(connection, message):
                     break
-                if self.closing:
-                    # Stopping: a frame not yet taken in is dropped unanswered (the 1001 follows
-                    # shortly), so the client knows to send it again elsewhere.
-                    continue
-                if message.type == WSMsgType.BINARY:
-                    await self._close(connection, protocol.CLOSE_UNSUPPORTED, "text frames only")
-                    break
-                if message.type != WSMsgType.TEXT:
-                    continue
-                if not bucket.take():
-                    await self._close(connection, protocol.CLOSE_TOO_SLOW, "too many messages")
-                    break
-                self._busy += 1
-                try:
-                    await self._on_text(connection, message.data, auth_deadline)
-                finally:
-                    self._busy -= 1
-                    if not self._busy and self._idle is not None:
-                        self._idle.set()
             if ws.close_code == protocol.CLOSE_TOO_BIG or isinstance(ws.exception(), ValueError):
                 self.metrics.ws_closes.labels(str(protocol.CLOSE_TOO_BIG)).inc()
         finally:
-            auth_deadline.cancel()
+            # Serving may be cancelled once the peer is gone; clean-up must still finish.
+            await asyncio.shield(self._forget(connection))
 
-    async def _on_text(
-        self, connection: Connection, text: str, auth_deadline: asyncio.TimerHandle
-    ) -> None:
+    async def _take(self, connection: Connection, message: WSMessage) -> bool:
+        """Handle one frame from the client; False once the socket is to be left."""
+        connection.seen = now = asyncio.get_running_loop().time()
+        if connection.closed:
+            return False
+        kind = message.type
+        if kind == WSMsgType.PING:
+            await connection.ws.pong(message.data)
+            return True
+        if self.closing:
+            # Stopping: a frame not yet taken in is dropped unanswered (the 1001 follows
+            # shortly), so the client knows to send it again elsewhere.
+            return True
+        if kind == WSMsgType.BINARY:
+            await self._close(connection, protocol.CLOSE_UNSUPPORTED, "text frames only")
+            return False
+        if kind != WSMsgType.TEXT:
+            return True
+        settings = self.settings
+        if not connection.allow_message(
+            now, settings.ws_messages_per_second, settings.ws_message_burst
+        ):
+            await self._close(connection, protocol.CLOSE_TOO_SLOW, "too many messages")
+            return False
+        self._busy += 1
+        connection.busy = True
+        try:
+            await self._on_text(connection, message.data)
+        finally:
+            connection.busy = False
+            self._busy -= 1
+            if not self._busy and self._idle is not None:
+                self._idle.set()
+        return True
+
+    async def _on_text(self, connection: Connection, text: str) -> None:
         try:
             frame = protocol.parse_client_frame(text)
         except BadFrame as exc:
             connection.send(protocol.error("bad_request", str(exc), exc.frame_id))
             return
         try:
-            await self._dispatch(connection, frame, auth_deadline)
+            await self._dispatch(connection, frame)
         except Exception:
             # A dependency failed (Redis, the database): say so and keep the socket.
             log.exception("frame from %s failed", connection.id)
@@ -219,10 +239,9 @@ class Gateway:
         self,
         connection: Connection,
         frame: protocol.Auth | protocol.Sub | protocol.Unsub | protocol.Call | protocol.Ping,
-        auth_deadline: asyncio.TimerHandle,
     ) -> None:
         if isinstance(frame, protocol.Auth):
-            await self._authenticate(connection, frame.token, auth_deadline)
+            await self._authenticate(connection, frame.token)
             return
         if isinstance(frame, protocol.Ping):
             connection.send(protocol.pong(int(time.time() * 1000)))
@@ -245,25 +264,20 @@ class Gateway:
 
     # --- auth ----------------------------------------------------------------------------
 
-    async def _authenticate(
-        self, connection: Connection, token: str, auth_deadline: asyncio.TimerHandle
-    ) -> None:
+    async def _authenticate(self, connection: Connection, token: str) -> None:
         try:
             caller, expires_at = await self.authenticator.authenticate(token)
         except Unauthorized as exc:
             await self._close(connection, protocol.CLOSE_UNAUTHORIZED, exc.message)
             return
-        await self._accept(connection, caller, expires_at, auth_deadline)
+        await self._accept(connection, caller, expires_at)
 
     async def _accept_upgrade(
-        self,
-        connection: Connection,
-        upgrade_caller: tuple[Caller, float],
-        auth_deadline: asyncio.TimerHandle,
+        self, connection: Connection, upgrade_caller: tuple[Caller, float]
     ) -> bool:
         """Authenticated by the upgrade's cookie: seated and told so before any frame."""
         try:
-            await self._accept(connection, *upgrade_caller, auth_deadline)
+            await self._accept(connection, *upgrade_caller)
         except Exception:
             # Seats or the bus failed (Redis): there is no frame to answer with "unavailable",
             # so the socket closes and the client reconnects.
@@ -271,13 +285,7 @@ class Gateway:
             await self._close(connection, int(WSCloseCode.INTERNAL_ERROR), "try again shortly")
         return not connection.closed
 
-    async def _accept(
-        self,
-        connection: Connection,
-        caller: Caller,
-        expires_at: float,
-        auth_deadline: asyncio.TimerHandle,
-    ) -> None:
+    async def _accept(self, connection: Connection, caller: Caller, expires_at: float) -> None:
         """Seat an authenticated caller (from an ``auth`` frame or the upgrade's cookie)."""
         first = connection.caller is None
         if (
@@ -293,26 +301,31 @@ class Gateway:
                 await self._close(connection, protocol.CLOSE_TOO_SLOW, "too many connections")
                 return
             connection.seated = True
-            auth_deadline.cancel()
-        connection.caller = caller
+        connection.caller = self.hub.shared_caller(caller)
         connection.token_expires_at = expires_at
+        # Replaces the auth timeout: close with 4401 unless a fresh token arrives within the
+        # grace after expiry.
+        delay = max(0.0, expires_at - time.time()) + self.settings.ws_reauth_grace_seconds
+        self.deadlines.set(connection, asyncio.get_running_loop().time() + delay)
         if first:
             self.hub.authenticated(connection)
             await self._watch_auth(caller)
-        self._schedule_expiry(connection, expires_at)
         connection.send(protocol.encode({"op": "authed", "user_id": caller.user_id}))
 
-    def _schedule_expiry(self, connection: Connection, expires_at: float) -> None:
-        """Close with 4401 unless a fresh token arrives within the grace after expiry."""
-        delay = max(0.0, expires_at - time.time()) + self.settings.ws_reauth_grace_seconds
+    def _deadline_passed(self, connection: Connection) -> None:
+        if connection.closed:
+            return
+        if connection.caller is None:
+            self._spawn_close(connection, protocol.CLOSE_AUTH_TIMEOUT, "auth timeout")
+        else:
+            self._spawn_close(connection, protocol.CLOSE_UNAUTHORIZED, "token expired")
 
-        def expire() -> None:
-            if not connection.closed and connection.token_expires_at <= expires_at:
-                self._spawn_close(connection, protocol.CLOSE_UNAUTHORIZED, "token expired")
-
-        if connection.expiry_timer is not None:
-            connection.expiry_timer.cancel()
-        connection.expiry_timer = asyncio.get_running_loop().call_later(delay, expire)
+    def _gone(self, connection: Connection) -> None:
+        """No answer to the heartbeat's ping: the peer is gone, nobody is left to tell."""
+        self.metrics.ws_closes.labels(str(int(WSCloseCode.ABNORMAL_CLOSURE))).inc()
+        connection.closed = True
+        if connection.transport is not None:
+            connection.transport.abort()
 
     async def _watch_auth(self, caller: Caller) -> None:
         channel = f"{AUTH_CHANNEL_KIND}:{caller.user_id}"
@@ -418,10 +431,8 @@ class Gateway:
 
     async def _forget(self, connection: Connection) -> None:
         """Each step on its own: an error in one must not leave the socket half-known (and
-        the expiry timer, which holds the connection, is cancelled)."""
-        if connection.expiry_timer is not None:
-            connection.expiry_timer.cancel()
-            connection.expiry_timer = None
+        its deadline, which holds the connection, is dropped)."""
+        self.deadlines.clear(connection)
         caller = connection.caller
         steps = [
             connection.stop(),

@@ -13,6 +13,7 @@ from lms_rt.metrics import Metrics
 from lms_rt.realtime.bus import Bus, Event
 from lms_rt.realtime.connection import Connection, Subscription, text_frame
 from lms_rt.realtime.protocol import ack, reset
+from lms_rt.realtime.registry import Caller
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,13 @@ class Hub:
 
     def user_connections(self, user_id: str) -> set[Connection]:
         return self.by_user.get(user_id, set())
+
+    def shared_caller(self, caller: Caller) -> Caller:
+        """An equal caller another socket of the user already holds (tabs of one session),
+        so that they share one instead of each keeping its own copy; else ``caller``."""
+        others = self.by_user.get(caller.user_id)
+        held = next(iter(others)).caller if others else None
+        return held if held is not None and held == caller else caller
 
     async def remove(self, connection: Connection) -> None:
         self.connections.discard(connection)

@@ -6,11 +6,13 @@ Redis. Every process keeps one heartbeat key of its own alive (renewed three tim
 died without a goodbye (SIGKILL, a lost machine) stop counting within ``ttl`` seconds, while
 a live process pays one command per heartbeat however many sockets it holds.
 
-Taking a seat: read the user's seats, ask which of their processes are gone (one pipelined
-``EXISTS`` each), then one Lua script drops those seats, counts, and adds ours if under the
-cap. No key of one user and one process is ever touched in the same command, so this works
-unchanged where they live on different Redis Cluster slots. The embedded default counts in
-memory.
+Taking a seat: one Lua script drops lapsed seats, counts, and adds ours if under the cap.
+Only for a user at the cap are their seats read: which of their processes are gone is asked
+(one pipelined ``EXISTS`` each) and the script runs again, dropping those seats first. Under
+the cap nothing is listed, so each new socket of a user holding thousands (a kiosk, a load
+test) costs one round trip, not a read of every seat. No key of one user and one process is
+ever touched in the same command, so this works unchanged where they live on different Redis
+Cluster slots. The embedded default counts in memory.
 """
 
 from __future__ import annotations
@@ -104,17 +106,12 @@ class Seats:
             mine.add(connection_id)
             return True
         try:
-            gone = await self._gone_seats(self._key(user_id))
-            taken = await self._take(
-                keys=[self._key(user_id)],
-                args=[
-                    time.time(),
-                    self.cap,
-                    self._member(connection_id),
-                    SEATS_KEY_TTL_SECONDS,
-                    *gone,
-                ],
-            )
+            taken = await self._take_seat(user_id, connection_id, [])
+            if not taken:
+                # At the cap: seats of processes that died without a goodbye do not count.
+                gone = await self._gone_seats(self._key(user_id))
+                if gone:
+                    taken = await self._take_seat(user_id, connection_id, gone)
         except (RedisError, OSError) as exc:
             # The cap protects the service; an outage of its counter must not lock users out.
             log.warning("seat count unavailable, counting this process only: %s", exc)
@@ -123,6 +120,20 @@ class Seats:
             mine.add(connection_id)
         elif not mine:
             del self._local[user_id]
+        return bool(taken)
+
+    async def _take_seat(self, user_id: str, connection_id: str, gone: list[str]) -> bool:
+        assert self._take is not None
+        taken = await self._take(
+            keys=[self._key(user_id)],
+            args=[
+                time.time(),
+                self.cap,
+                self._member(connection_id),
+                SEATS_KEY_TTL_SECONDS,
+                *gone,
+            ],
+        )
         return bool(taken)
 
     async def _gone_seats(self, key: str) -> list[str]:

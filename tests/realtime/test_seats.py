@@ -110,6 +110,28 @@ async def test_a_process_whose_heartbeat_lapsed_writes_its_seats_again(redis):
 
 
 @services
+async def test_under_the_cap_a_seat_never_lists_the_users_seats(redis):
+    """Thousands of sockets of one user (a kiosk, a load test) cost one script each, not a
+    read of every seat the user holds."""
+
+    async def listings() -> int:
+        stats = await redis.info("commandstats")
+        return int(stats.get("cmdstat_zrange", {}).get("calls", 0))
+
+    seats = await _process(redis, cap=100)
+    try:
+        before = await listings()
+        for n in range(100):
+            assert await seats.take("u1", f"c{n}")
+        assert await listings() == before
+        # At the cap the seats are read, to find any of a dead process.
+        assert not await seats.take("u1", "c100")
+        assert await listings() == before + 1
+    finally:
+        await seats.stop()
+
+
+@services
 async def test_seats_in_the_older_format_count_until_they_expire(redis):
     """During a rolling deploy processes of the previous release hold bare connection ids
     scored by their expiry; they count until then, and lapse after."""
