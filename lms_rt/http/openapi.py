@@ -66,7 +66,7 @@ class _ApiJsonSchema(GenerateJsonSchema):
 
 @functools.cache
 def _strippable_class() -> str:
-    """What ``str.strip()`` removes, as a character class body in ``\\uXXXX`` escapes that
+    """What ``str.strip()`` removes, as a character class body in four-digit ``\\u`` escapes that
     both ECMA (the schema's regex dialect) and Python read the same way (``\\s`` differs)."""
     codes = [code for code in range(0x110000) if chr(code).isspace()]
     ranges: list[list[int]] = []
