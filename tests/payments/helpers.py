@@ -49,3 +49,22 @@ async def process(client: TestClient) -> list[str]:
     for row in await WebhookEvent.filter(processed_at=None).order_by("received_at"):
         results.append(await process_webhook(ctx, str(row.id)))
     return results
+
+
+async def monthly_plan(client: Any, stripe: Any, admin: dict[str, str]) -> dict[str, Any]:
+    """A 300 EGP monthly plan, priced at the Stripe stand-in, made by an admin."""
+    stripe.add_price("price_monthly", 300_00, "egp", "month")
+    response = await client.post(
+        f"{API}/payments/plans",
+        json={
+            "name": "All access",
+            "price_amount": 300_00,
+            "currency": "EGP",
+            "interval": "month",
+            "stripe_price_id": "price_monthly",
+        },
+        headers=admin,
+    )
+    assert response.status == 201, await response.text()
+    plan: dict[str, Any] = await response.json()
+    return plan

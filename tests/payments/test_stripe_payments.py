@@ -23,7 +23,7 @@ from lms_rt.payments.sweep import sweep_payments
 from lms_rt.payments.tasks import reconcile_stripe
 from lms_rt.users.models import Role
 from tests.factories import signed_in
-from tests.payments.helpers import API, PRICE, STRIPE_SECRET, paid_course, process
+from tests.payments.helpers import API, PRICE, STRIPE_SECRET, monthly_plan, paid_course, process
 
 
 async def _deliver(client, stripe, event, secret=STRIPE_SECRET, **kwargs):
@@ -267,20 +267,7 @@ async def test_a_subscription_opens_paid_courses_until_its_period_ends(pay_clien
     course = await paid_course(client)
     student, headers = await signed_in(client)
     _, admin = await signed_in(client, Role.ADMIN)
-    stripe.add_price("price_monthly", 300_00, "egp", "month")
-    response = await client.post(
-        f"{API}/payments/plans",
-        json={
-            "name": "All access",
-            "price_amount": 300_00,
-            "currency": "EGP",
-            "interval": "month",
-            "stripe_price_id": "price_monthly",
-        },
-        headers=admin,
-    )
-    assert response.status == 201, await response.text()
-    plan = await response.json()
+    plan = await monthly_plan(client, stripe, admin)
     response = await client.post(
         f"{API}/payments/create-subscription", json={"plan_id": plan["id"]}, headers=headers
     )

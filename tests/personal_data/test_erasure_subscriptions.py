@@ -10,23 +10,11 @@ from lms_rt.payments.erasure import cancel_erased_subscription
 from lms_rt.payments.models import Subscription, SubscriptionStatus
 from lms_rt.users.models import Role
 from tests.factories import signed_in
-from tests.payments.helpers import API, STRIPE_SECRET, process
+from tests.payments.helpers import API, STRIPE_SECRET, monthly_plan, process
 
 
 async def _subscribed(client, stripe, headers, admin) -> Subscription:
-    stripe.add_price("price_monthly", 300_00, "egp", "month")
-    response = await client.post(
-        f"{API}/payments/plans",
-        json={
-            "name": "All access",
-            "price_amount": 300_00,
-            "currency": "EGP",
-            "interval": "month",
-            "stripe_price_id": "price_monthly",
-        },
-        headers=admin,
-    )
-    plan = await response.json()
+    plan = await monthly_plan(client, stripe, admin)
     response = await client.post(
         f"{API}/payments/create-subscription", json={"plan_id": plan["id"]}, headers=headers
     )
